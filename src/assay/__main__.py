@@ -1,0 +1,5 @@
+"""Entry point for ``python -m assay``."""
+
+from assay.cli import main
+
+main()
