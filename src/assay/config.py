@@ -20,6 +20,7 @@ class Settings(BaseSettings):
 
     environment: Literal["development", "test", "production"] = "development"
     var_dir: Path = PROJECT_ROOT / "var"
+    content_dir: Path = PROJECT_ROOT / "content"
     database_url: str = ""
     secret_key: str = ""
     base_url: str = "http://127.0.0.1:8000"
