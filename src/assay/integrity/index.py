@@ -1,0 +1,339 @@
+"""An inverted index over fingerprints and the corpus comparison built on it.
+
+Pairs are never enumerated blindly: each kept fingerprint hash has a posting list (the
+submissions it occurs in), and only submissions that share a posting meet. The pair counting
+runs as a sparse product of the submission-by-hash incidence matrix with itself, which visits
+exactly the posting lists, in C.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import Literal
+
+import numpy as np
+import numpy.typing as npt
+from scipy import sparse
+
+from assay.integrity.fingerprint import Fingerprint
+
+# A hash found in more than this share of the submissions is shared idiom or scaffolding,
+# not evidence of copying (it is still ignored only when found in at least 3 submissions).
+DEFAULT_COMMON_FRACTION = 0.2
+MIN_COMMON_DOCUMENTS = 3
+# A hash repeated more often than this inside one file is a local idiom: skip it when
+# aligning fragments (it would pair every occurrence with every other).
+MAX_OCCURRENCES_FOR_FRAGMENTS = 8
+
+Score = Literal["containment", "jaccard"]
+
+
+@dataclass(frozen=True)
+class Fragment:
+    """A maximal run of matching k-grams, as inclusive line ranges in both files."""
+
+    a_lines: tuple[int, int]
+    b_lines: tuple[int, int]
+    tokens: int
+
+
+@dataclass(frozen=True)
+class SimilarPair:
+    """Two files that share fingerprints, and how much."""
+
+    a: str
+    b: str
+    similarity: float
+    shared: int
+    longest_fragment_tokens: int
+    fragments: tuple[Fragment, ...]
+    leaked: bool = False  # b is a registered leaked solution, not a submission
+
+    def to_dict(self) -> dict[str, object]:
+        return {
+            "a": self.a,
+            "b": self.b,
+            "similarity": round(self.similarity, 4),
+            "longest_fragment_tokens": self.longest_fragment_tokens,
+            "fragments": [
+                {"a_lines": list(f.a_lines), "b_lines": list(f.b_lines)} for f in self.fragments
+            ],
+        }
+
+
+class FingerprintIndex:
+    """Posting lists from fingerprint hash to the documents that contain it."""
+
+    def __init__(self) -> None:
+        self.names: list[str] = []
+        self.fingerprints: list[Fingerprint] = []
+        self.postings: dict[int, list[int]] = defaultdict(list)
+
+    def add(self, name: str, fp: Fingerprint) -> int:
+        document = len(self.names)
+        self.names.append(name)
+        self.fingerprints.append(fp)
+        for value in set(fp.hashes):
+            self.postings[value].append(document)
+        return document
+
+    def __len__(self) -> int:
+        return len(self.names)
+
+    def document_frequency(self, value: int) -> int:
+        return len(self.postings.get(value, ()))
+
+    def common_hashes(self, fraction: float) -> set[int]:
+        """Hashes in more than ``fraction`` of the documents (and in at least 3 of them)."""
+        limit = max(fraction * len(self.names), MIN_COMMON_DOCUMENTS - 1)
+        return {value for value, docs in self.postings.items() if len(docs) > limit}
+
+
+def compare_corpus(
+    submissions: Mapping[str, Fingerprint],
+    *,
+    leaked: Mapping[str, Fingerprint] | None = None,
+    template: Fingerprint | Iterable[Fingerprint] | None = None,
+    common_fraction: float = DEFAULT_COMMON_FRACTION,
+    min_similarity: float = 0.0,
+    score: Score = "containment",
+    with_fragments: bool = True,
+) -> list[SimilarPair]:
+    """Every submission pair, and every submission against every leaked solution, whose
+    similarity exceeds ``min_similarity``; most similar first.
+
+    Hashes in the template (fingerprint it with ``window=1`` so every k-gram is present) or in
+    more than ``common_fraction`` of the submissions are ignored on both sides.
+    """
+    leaked = leaked or {}
+    _check_compatible([*submissions.values(), *leaked.values()])
+    index = FingerprintIndex()
+    for name, fp in submissions.items():
+        index.add(name, fp)
+    ignored = index.common_hashes(common_fraction)
+    ignored |= _template_hashes(template)
+
+    kept = [_kept_hashes(fp, ignored) for fp in index.fingerprints]
+    leaked_names = list(leaked)
+    leaked_kept = [_kept_hashes(leaked[name], ignored) for name in leaked_names]
+    columns = _column_ids(kept + leaked_kept)
+    subs = _incidence(kept, columns)
+    pairs: list[SimilarPair] = []
+
+    shared = sparse.triu(subs @ subs.T, k=1).tocoo()
+    sizes = np.array([len(h) for h in kept], dtype=np.float64)
+    for row, col, count in _scored(shared, sizes, sizes, score, min_similarity):
+        pairs.append(
+            _pair(
+                index.names[row],
+                index.fingerprints[row],
+                index.names[col],
+                index.fingerprints[col],
+                shared=count,
+                similarity=_similarity(count, sizes[row], sizes[col], score),
+                ignored=ignored,
+                with_fragments=with_fragments,
+                leaked=False,
+            )
+        )
+    if leaked_names:
+        leaks = _incidence(leaked_kept, columns)
+        leak_sizes = np.array([len(h) for h in leaked_kept], dtype=np.float64)
+        against = (subs @ leaks.T).tocoo()
+        for row, col, count in _scored(against, sizes, leak_sizes, score, min_similarity):
+            name = leaked_names[col]
+            pairs.append(
+                _pair(
+                    index.names[row],
+                    index.fingerprints[row],
+                    name,
+                    leaked[name],
+                    shared=count,
+                    similarity=_similarity(count, sizes[row], leak_sizes[col], score),
+                    ignored=ignored,
+                    with_fragments=with_fragments,
+                    leaked=True,
+                )
+            )
+    pairs.sort(key=lambda p: (-p.similarity, p.a, p.b))
+    return pairs
+
+
+def _check_compatible(fingerprints: list[Fingerprint]) -> None:
+    settings = {(fp.language, fp.k) for fp in fingerprints}
+    if len(settings) > 1:
+        raise ValueError(f"fingerprints of different languages or k cannot meet: {settings}")
+
+
+def _template_hashes(template: Fingerprint | Iterable[Fingerprint] | None) -> set[int]:
+    if template is None:
+        return set()
+    templates = [template] if isinstance(template, Fingerprint) else list(template)
+    return {value for fp in templates for value in fp.hashes}
+
+
+def _kept_hashes(fp: Fingerprint, ignored: set[int]) -> npt.NDArray[np.int64]:
+    return np.array(sorted(set(fp.hashes) - ignored), dtype=np.int64)
+
+
+def _column_ids(documents: list[npt.NDArray[np.int64]]) -> dict[int, int]:
+    columns: dict[int, int] = {}
+    for hashes in documents:
+        for value in hashes.tolist():
+            columns.setdefault(value, len(columns))
+    return columns
+
+
+def _incidence(
+    documents: list[npt.NDArray[np.int64]], columns: dict[int, int]
+) -> sparse.csr_matrix:
+    rows: list[int] = []
+    cols: list[int] = []
+    for row, hashes in enumerate(documents):
+        ids = [columns[value] for value in hashes.tolist()]
+        rows.extend([row] * len(ids))
+        cols.extend(ids)
+    data = np.ones(len(rows), dtype=np.int32)
+    return sparse.csr_matrix(
+        (data, (np.array(rows, dtype=np.int64), np.array(cols, dtype=np.int64))),
+        shape=(len(documents), max(len(columns), 1)),
+    )
+
+
+def _similarity(shared: float, size_a: float, size_b: float, score: Score) -> float:
+    if score == "jaccard":
+        union = size_a + size_b - shared
+        return float(shared / union) if union else 0.0
+    smaller = min(size_a, size_b)
+    return float(shared / smaller) if smaller else 0.0
+
+
+def _scored(
+    matrix: sparse.coo_matrix,
+    row_sizes: npt.NDArray[np.float64],
+    col_sizes: npt.NDArray[np.float64],
+    score: Score,
+    min_similarity: float,
+) -> Iterable[tuple[int, int, int]]:
+    rows = matrix.row
+    cols = matrix.col
+    counts = matrix.data.astype(np.float64)
+    a = row_sizes[rows]
+    b = col_sizes[cols]
+    if score == "jaccard":
+        values = counts / np.maximum(a + b - counts, 1.0)
+    else:
+        values = counts / np.maximum(np.minimum(a, b), 1.0)
+    keep = np.nonzero(values > min_similarity)[0]
+    for i in keep.tolist():
+        yield int(rows[i]), int(cols[i]), int(counts[i])
+
+
+def _pair(
+    name_a: str,
+    fp_a: Fingerprint,
+    name_b: str,
+    fp_b: Fingerprint,
+    *,
+    shared: int,
+    similarity: float,
+    ignored: set[int],
+    with_fragments: bool,
+    leaked: bool,
+) -> SimilarPair:
+    if not leaked and name_b < name_a:
+        name_a, fp_a, name_b, fp_b = name_b, fp_b, name_a, fp_a
+    fragments = fragments_between(fp_a, fp_b, ignored) if with_fragments else []
+    return SimilarPair(
+        a=name_a,
+        b=name_b,
+        similarity=similarity,
+        shared=shared,
+        longest_fragment_tokens=max((f.tokens for f in fragments), default=0),
+        fragments=tuple(fragments),
+        leaked=leaked,
+    )
+
+
+def fragments_between(
+    fp_a: Fingerprint, fp_b: Fingerprint, ignored: set[int] | None = None
+) -> list[Fragment]:
+    """Maximal runs of matching k-grams, ordered by their place in ``fp_a``.
+
+    Matches on the same diagonal (same offset between the two token streams) whose k-grams
+    overlap or touch belong to one run; runs are then chosen greedily, longest first, so that
+    no two overlap in either file.
+    """
+    ignored = ignored or set()
+    where_a = _occurrences(fp_a, ignored)
+    where_b = _occurrences(fp_b, ignored)
+    diagonals: dict[int, list[tuple[int, int, int, int]]] = defaultdict(list)
+    for value, indexes_a in where_a.items():
+        indexes_b = where_b.get(value)
+        if indexes_b is None:
+            continue
+        for ia in indexes_a:
+            for ib in indexes_b:
+                at_a, at_b = fp_a.positions[ia], fp_b.positions[ib]
+                diagonals[at_a - at_b].append((at_a, at_b, ia, ib))
+    k = fp_a.k
+    runs: list[tuple[int, int, int, list[tuple[int, int, int, int]]]] = []
+    for members in diagonals.values():
+        members.sort()
+        run = [members[0]]
+        for member in members[1:]:
+            if member[0] - run[-1][0] <= k:
+                run.append(member)
+            else:
+                runs.append(_run(run, k, fp_a.token_count))
+                run = [member]
+        runs.append(_run(run, k, fp_a.token_count))
+    runs.sort(key=lambda r: (-r[0], r[1]))
+    taken_a: list[tuple[int, int]] = []
+    taken_b: list[tuple[int, int]] = []
+    fragments: list[tuple[int, Fragment]] = []
+    for tokens, start_a, start_b, members in runs:
+        span_a = (start_a, start_a + tokens)
+        span_b = (start_b, start_b + tokens)
+        if _overlaps(span_a, taken_a) or _overlaps(span_b, taken_b):
+            continue
+        taken_a.append(span_a)
+        taken_b.append(span_b)
+        fragments.append(
+            (
+                start_a,
+                Fragment(
+                    a_lines=_line_range(fp_a, [m[2] for m in members]),
+                    b_lines=_line_range(fp_b, [m[3] for m in members]),
+                    tokens=tokens,
+                ),
+            )
+        )
+    fragments.sort(key=lambda item: item[0])
+    return [fragment for _, fragment in fragments]
+
+
+def _occurrences(fp: Fingerprint, ignored: set[int]) -> dict[int, list[int]]:
+    where: dict[int, list[int]] = defaultdict(list)
+    for i, value in enumerate(fp.hashes):
+        if value not in ignored:
+            where[value].append(i)
+    return {v: ix for v, ix in where.items() if len(ix) <= MAX_OCCURRENCES_FOR_FRAGMENTS}
+
+
+def _run(
+    members: list[tuple[int, int, int, int]], k: int, token_count: int
+) -> tuple[int, int, int, list[tuple[int, int, int, int]]]:
+    # A file shorter than k tokens hashes as one k-gram of its own length.
+    tokens = min(members[-1][0] - members[0][0] + k, max(token_count - members[0][0], 1))
+    return tokens, members[0][0], members[0][1], members
+
+
+def _overlaps(span: tuple[int, int], taken: list[tuple[int, int]]) -> bool:
+    return any(span[0] < end and start < span[1] for start, end in taken)
+
+
+def _line_range(fp: Fingerprint, indexes: list[int]) -> tuple[int, int]:
+    return (min(fp.first_lines[i] for i in indexes), max(fp.last_lines[i] for i in indexes))
