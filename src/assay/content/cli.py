@@ -83,3 +83,72 @@ def stats(path: Path | None, as_json: bool, primary: bool) -> None:
         click.echo(f"{title}:")
         for name, count in counts.items():
             click.echo(f"  {name:<18} {count:>5}")
+
+
+@content.command("export-qti")
+@click.argument("outdir", type=click.Path(path_type=Path, file_okay=False))
+@click.option(
+    "--from",
+    "source",
+    type=click.Path(path_type=Path, exists=True),
+    help="Library or folder to export (default: the repository's content/).",
+)
+def export_qti_command(outdir: Path, source: Path | None) -> None:
+    """Export every choice item as an IMS QTI 3.0 package in OUTDIR."""
+    from assay.content.qti import QtiError, export_qti  # noqa: PLC0415
+    from assay.content.schemas import ChoiceItem  # noqa: PLC0415
+
+    report = check_library(source, run_packages=False)
+    library = load_library(source)
+    choice_sources = {
+        loaded.display for loaded in library.items if loaded.folder_type in {"choice", None}
+    }
+    broken = [p for p in report.problems if p.path in choice_sources]
+    if broken:
+        for problem in broken:
+            click.echo(str(problem))
+        click.echo("export refused: fix the choice items above first", err=True)
+        raise SystemExit(1)
+    items = [item for _, item in library.valid() if isinstance(item, ChoiceItem)]
+    if outdir.exists() and any(outdir.iterdir()):
+        raise click.ClickException(f"{outdir} is not empty; export into a new folder")
+    try:
+        count = export_qti(items, outdir)
+    except QtiError as exc:  # our own output failed our validator: a bug, said plainly
+        raise click.ClickException(f"export produced invalid QTI: {exc}") from exc
+    click.echo(f"exported {count} choice item(s) to {outdir}", err=True)
+
+
+@content.command("import-qti")
+@click.argument("path", type=click.Path(path_type=Path, exists=True))
+@click.option(
+    "--into",
+    type=click.Path(path_type=Path, file_okay=False),
+    help="Choice folder to write into, as <into>/<primary-skill>/<id>.yaml "
+    "(default: the library's content/choice/).",
+)
+@click.option(
+    "--skill",
+    help="Primary skill for items from other tools (they carry no assay metadata).",
+)
+@click.option("--replace", is_flag=True, help="Overwrite items that already exist at the target.")
+def import_qti_command(path: Path, into: Path | None, skill: str | None, replace: bool) -> None:
+    """Import the choice items of a QTI 3.0 package (a folder with imsmanifest.xml).
+
+    Nothing is written unless every item passes the library's checks.
+    """
+    from assay.content.qti import ImportDefaults, import_qti  # noqa: PLC0415
+
+    library = default_root()
+    target = into or library / "choice"
+    report = import_qti(
+        path, target, library=library, defaults=ImportDefaults(skill=skill), replace=replace
+    )
+    for file, message in report.problems:
+        click.echo(f"{file}: {message}")
+    if report.problems:
+        click.echo("import refused: nothing was written", err=True)
+        raise SystemExit(1)
+    for written in report.written:
+        click.echo(f"wrote {written}", err=True)
+    click.echo(f"imported {len(report.written)} choice item(s) into {target}", err=True)
