@@ -1,37 +1,125 @@
 """Sandbox checks of coding and SQL packages, delegated to the grading engine.
 
 The engine (``assay.grading``) owns the package format and the sandbox; the content validator
-only asks it to grade the reference, the starter and each mutant against the hidden tests and
-judges the outcome: the reference passes everything, the starter and every mutant fail.
+asks it to grade each package's known solutions and judges the outcome: the reference passes
+every hidden and sample test, the starter fails every hidden test, each mutant fails at least
+one. The engine is imported lazily so that schema-only checks never need a sandbox.
 """
 
 from __future__ import annotations
 
 import importlib
+import itertools
+import threading
+from collections.abc import Mapping
 from pathlib import Path
-from types import ModuleType
+from typing import Any
 
 from assay.content.check import VerifierUnavailable
 
+DETAIL_CHARS = 300
 
-def _import_engine() -> tuple[ModuleType, ModuleType]:
+
+def _import(name: str) -> Any:
     try:
-        packages = importlib.import_module("assay.grading.packages")
-        engine = importlib.import_module("assay.grading.engine")
-    except ModuleNotFoundError as exc:
-        raise VerifierUnavailable(
-            f"the grading engine is not installed ({exc.name} not found)"
-        ) from exc
-    return packages, engine
+        return importlib.import_module(name)
+    except ImportError as exc:  # absent, or half-installed: either way nothing can be run
+        raise VerifierUnavailable(f"the grading engine cannot be imported ({exc})") from exc
+
+
+def _names(tests: Any) -> str:
+    return ", ".join(test.name for test in tests)
+
+
+def _why(tests: Any) -> str:
+    """The first failure's verdict and staff-side detail, short."""
+    first = next(iter(tests))
+    detail = (first.detail or first.message).strip().replace("\n", " ")
+    if len(detail) > DETAIL_CHARS:
+        detail = detail[: DETAIL_CHARS - 3] + "..."
+    return f"{first.verdict.value}: {detail}" if detail else str(first.verdict.value)
 
 
 class GradingEngineVerifier:
-    """Verifies packages by grading their known solutions with ``assay.grading.engine``."""
+    """Grades reference, starter and mutants with ``assay.grading.engine.grade``."""
 
     def __init__(self) -> None:
-        self._packages, self._engine = _import_engine()
+        self._packages = _import("assay.grading.packages")
+        self._engine = _import("assay.grading.engine")
+        sandbox_module = _import("assay.grading.sandbox")
+        self._sandbox_class = sandbox_module.Sandbox
+        try:
+            self._sandbox_class.check()
+        except sandbox_module.SandboxUnavailable as exc:
+            raise VerifierUnavailable(f"no sandbox on this host: {exc}") from exc
+        # One sandbox slot (its own uid and cgroup) per worker thread: parallel runs must
+        # never share a slot.
+        self._slots = itertools.count()
+        self._local = threading.local()
+
+    def _sandbox(self) -> Any:
+        if not hasattr(self._local, "sandbox"):
+            self._local.sandbox = self._sandbox_class(slot=next(self._slots))
+        return self._local.sandbox
 
     def verify(self, package_dir: Path) -> list[str]:
-        raise VerifierUnavailable(
-            "assay.grading is present but the content validator is not yet wired to it"
+        try:
+            package = self._packages.load_package(package_dir)
+        except self._packages.PackageError as exc:
+            where = _relative(exc.path, package_dir)
+            return [f"package: {where}: {exc.message}"]
+        problems: list[str] = []
+        for language in package.language_names():
+            problems.extend(self._verify_language(package, language))
+        return problems
+
+    def _grade(self, package: Any, files: Mapping[str, str], language: str, suite: str) -> Any:
+        return self._engine.grade(
+            package, files, language=language, suite=suite, sandbox=self._sandbox()
         )
+
+    def _verify_language(self, package: Any, language: str) -> list[str]:
+        sql = language == "sql"
+        reference_name = "reference.sql" if sql else f"{language}/reference"
+        try:
+            return self._solution_problems(package, language, reference_name)
+        except self._engine.GradingInfrastructureError as exc:
+            return [f"{reference_name}: could not be graded ({type(exc).__name__}: {exc})"]
+        except self._engine.SolutionError as exc:
+            return [f"{reference_name}: not a solution the engine accepts: {exc}"]
+
+    def _solution_problems(self, package: Any, language: str, reference_name: str) -> list[str]:
+        sql = language == "sql"
+        problems: list[str] = []
+        for suite in ("hidden", "sample"):
+            report = self._grade(package, package.reference(language), language, suite)
+            failed = [test for test in report.tests if not test.passed]
+            if not report.tests:
+                problems.append(f"{reference_name}: the {suite} suite has no tests")
+            elif failed:
+                problems.append(
+                    f"{reference_name}: fails {suite} test(s) {_names(failed)} ({_why(failed)})"
+                )
+        starter_name = "starter (empty query)" if sql else f"{language}/starter"
+        starter = self._grade(package, package.starter(language), language, "hidden")
+        passed = [test for test in starter.tests if test.passed]
+        if passed:
+            problems.append(
+                f"{starter_name}: passes hidden test(s) {_names(passed)}; "
+                "the starter must fail every hidden test"
+            )
+        for name, files in sorted(package.mutants(language).items()):
+            mutant_name = f"mutants/{name}.sql" if sql else f"{language}/mutants/{name}"
+            report = self._grade(package, files, language, "hidden")
+            if report.tests and all(test.passed for test in report.tests):
+                problems.append(
+                    f"{mutant_name}: passes every hidden test; a mutant must fail at least one"
+                )
+        return problems
+
+
+def _relative(path: Path, package_dir: Path) -> str:
+    try:
+        return Path(path).resolve().relative_to(package_dir.resolve()).as_posix() or "."
+    except ValueError:
+        return str(path)
