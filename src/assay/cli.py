@@ -17,6 +17,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "db": ("assay.db.cli:db", "Database migrations."),
     "demo": ("assay.demo.cli:demo", "Seed the demo organization."),
     "user": ("assay.accounts.cli:user", "Manage organizations and accounts."),
+    "grade": ("assay.grading.cli:grade", "Grade a solution against a task package."),
     "worker": ("assay.jobs.worker:worker", "Run a worker for grading and mail jobs."),
     "content": ("assay.content.cli:content", "Validate, count and exchange content."),
 }

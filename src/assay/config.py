@@ -31,6 +31,9 @@ class Settings(BaseSettings):
     queue_backend: Literal["embedded", "redis", "immediate"] = "embedded"
     redis_url: str = "redis://127.0.0.1:6379/0"
 
+    # Grading: PostgreSQL-dialect SQL tasks clone throwaway databases through this admin DSN.
+    grading_postgres_dsn: str = "postgresql://postgres@127.0.0.1:5432/postgres"
+
     # Rate limiting storage: "memory://" on one process, or a redis:// URL shared by many.
     rate_limit_storage: str = "memory://"
     login_attempts_per_account: str = "10/15 minutes"

@@ -1,0 +1,374 @@
+"""Grading coding tasks: unit-test suites (pytest, node:test, JUnit 5), io cases, performance."""
+
+from __future__ import annotations
+
+import io
+import re
+import zipfile
+from collections.abc import Mapping
+
+from assay.grading.packages import (
+    CodingManifest,
+    IoCase,
+    IoTests,
+    Language,
+    Performance,
+    TaskPackage,
+)
+from assay.grading.sandbox import Limits, RunRequest, RunResult, Sandbox, Verdict
+
+from . import messages
+from .comparators import io_comparator
+from .errors import TaskPackageDefect
+from .execution import WrappedRun, encode, run, run_wrapper, tail
+from .junit import MalformedReport, is_assertion, parse
+from .languages import (
+    IO_ENTRY,
+    PYTHON,
+    PYTHON_ENV,
+    TESTS_DIR,
+    io_script,
+    java_compile_script,
+    test_name,
+    unit_script,
+)
+from .report import Suite, TestOutcome
+
+WHOLE_RUN = "(all tests)"
+PERFORMANCE = "performance"
+_PARAMS = re.compile(r"\[.*\]$")
+_RUN_FAILURES = (Verdict.TIME_LIMIT, Verdict.MEMORY_LIMIT, Verdict.OUTPUT_LIMIT)
+
+
+def limits_for(manifest: CodingManifest, language: Language, *, cpu: float | None = None) -> Limits:
+    """Sandbox limits of one test run; Java gets more processes for the JVM's threads."""
+    cpu_seconds = cpu if cpu is not None else manifest.time_limit_seconds
+    return Limits(
+        cpu_seconds=cpu_seconds,
+        wall_seconds=cpu_seconds * 2 + 5,
+        memory_mb=manifest.memory_mb,
+        pids=128 if language == Language.JAVA else 64,
+    )
+
+
+def grade_unit(
+    package: TaskPackage,
+    solution: Mapping[str, str],
+    *,
+    language: Language,
+    suite: Suite,
+    sandbox: Sandbox,
+) -> list[TestOutcome]:
+    """Run the suite's unit tests against the solution; one outcome per reported test."""
+    manifest = _coding(package)
+    files = package.languages[language]
+    tests = files.hidden_tests if suite == "hidden" else files.sample_tests
+    wrapped = _run_unit(sandbox, manifest, language, solution, tests)
+    outcomes = _unit_outcomes(wrapped, language, suite, manifest.tests.weights)
+    if suite == "hidden" and manifest.performance is not None:
+        outcomes.append(
+            _performance(
+                sandbox,
+                package,
+                performance=manifest.performance,
+                language=language,
+                solution=solution,
+                suite=suite,
+            )
+        )
+    return outcomes
+
+
+def _run_unit(
+    sandbox: Sandbox,
+    manifest: CodingManifest,
+    language: Language,
+    solution: Mapping[str, str],
+    tests: Mapping[str, str],
+    *,
+    cpu: float | None = None,
+) -> WrappedRun:
+    script = unit_script(language, solution, tests, manifest.memory_mb)
+    laid_out = {**encode(solution), **{f"{TESTS_DIR}/{p}": c.encode() for p, c in tests.items()}}
+    env = PYTHON_ENV if language == Language.PYTHON else {}
+    return run_wrapper(sandbox, script, laid_out, limits_for(manifest, language, cpu=cpu), env)
+
+
+def _unit_outcomes(
+    wrapped: WrappedRun, language: Language, suite: Suite, weights: Mapping[str, float]
+) -> list[TestOutcome]:
+    result, sections = wrapped.result, wrapped.sections
+    if result.verdict in _RUN_FAILURES:
+        return _whole_run_failed(result.verdict, weights, suite, detail=result.message)
+    if sections is None:
+        # No trustworthy report: the candidate's code killed the runner, or forged the report.
+        detail = f"{result.message}\n{tail(result.stderr)}"
+        return _whole_run_failed(Verdict.RUNTIME_ERROR, weights, suite, detail=detail)
+    compile_errors = [s for s in sections if s.kind == "compile_error"]
+    if compile_errors:
+        detail = tail(compile_errors[0].payload)
+        return _whole_run_failed(Verdict.COMPILE_ERROR, weights, suite, detail=detail)
+    outcomes: list[TestOutcome] = []
+    for section in sections:
+        if section.kind != "junit":
+            continue
+        try:
+            cases = parse(section.payload)
+        except MalformedReport as exc:
+            return _whole_run_failed(Verdict.RUNTIME_ERROR, weights, suite, detail=str(exc))
+        for case in cases:
+            name = test_name(language, case, section.label)
+            if case.status == "passed":
+                verdict = Verdict.ACCEPTED
+            elif case.status != "skipped" and is_assertion(case):
+                verdict = Verdict.WRONG_ANSWER
+            else:
+                verdict = Verdict.RUNTIME_ERROR
+            detail = f"{case.message}\n{case.text}".strip()
+            message = (
+                messages.NOT_RUN
+                if case.status == "skipped"
+                else messages.for_verdict(verdict, suite=suite, detail=detail)
+            )
+            outcomes.append(
+                TestOutcome(name, _weight(weights, name), verdict, message, detail=detail[:8000])
+            )
+    if not outcomes:
+        return _whole_run_failed(
+            Verdict.RUNTIME_ERROR, weights, suite, detail="no test results were reported"
+        )
+    return outcomes + _not_run(outcomes, weights, suite)
+
+
+def _weight(weights: Mapping[str, float], name: str) -> float:
+    """A test's weight: by its exact name, else its parametrized family's name, else 1."""
+    if name in weights:
+        return weights[name]
+    return weights.get(_PARAMS.sub("", name), 1.0)
+
+
+def _not_run(
+    outcomes: list[TestOutcome], weights: Mapping[str, float], suite: Suite
+) -> list[TestOutcome]:
+    """Weighted tests missing from the report count as failed: the run never reached them."""
+    reported = {o.name for o in outcomes} | {_PARAMS.sub("", o.name) for o in outcomes}
+    if suite != "hidden":
+        return []  # weights name hidden tests; sample suites have their own names
+    return [
+        TestOutcome(name, weight, Verdict.RUNTIME_ERROR, messages.NOT_RUN, detail="not reported")
+        for name, weight in weights.items()
+        if name not in reported
+    ]
+
+
+def _whole_run_failed(
+    verdict: Verdict, weights: Mapping[str, float], suite: Suite, *, detail: str
+) -> list[TestOutcome]:
+    """Every test fails with the run's verdict; the weighted tests are listed by name."""
+    message = messages.for_verdict(verdict, suite=suite, detail=detail)
+    outcomes = [TestOutcome(WHOLE_RUN, 1.0, verdict, message, detail=detail)]
+    if suite == "hidden":
+        outcomes += [
+            TestOutcome(name, weight, verdict, messages.for_verdict(verdict, suite=suite))
+            for name, weight in weights.items()
+        ]
+    return outcomes
+
+
+def _performance(
+    sandbox: Sandbox,
+    package: TaskPackage,
+    *,
+    performance: Performance,
+    language: Language,
+    solution: Mapping[str, str],
+    suite: Suite,
+) -> TestOutcome:
+    """Run the performance tests with the reference, then the candidate, in the same sandbox.
+
+    Both runs happen in this call on this machine, so the ratio of CPU times is meaningful
+    where absolute times would not be (workers differ, load differs).
+    """
+    manifest = _coding(package)
+    files = package.languages[language]
+    tests = files.performance_tests
+    baseline = _run_unit(sandbox, manifest, language, files.reference, tests)
+    base_outcomes = _unit_outcomes(baseline, language, "sample", {})
+    if not all(o.passed for o in base_outcomes):
+        failed = "; ".join(f"{o.name}: {o.detail[:300]}" for o in base_outcomes if not o.passed)
+        raise TaskPackageDefect(f"{package.id}: reference fails its performance tests: {failed}")
+    budget = baseline.result.cpu_seconds * performance.budget_ratio
+    cpu_limit = max(manifest.time_limit_seconds, budget * 2 + 1)
+    candidate = _run_unit(sandbox, manifest, language, solution, tests, cpu=cpu_limit)
+    outcomes = _unit_outcomes(candidate, language, "sample", {})
+    used = candidate.result.cpu_seconds
+    detail = (
+        f"candidate {used:.3f}s CPU, reference {baseline.result.cpu_seconds:.3f}s,"
+        f" budget {budget:.3f}s (x{performance.budget_ratio})"
+    )
+    failing = next((o for o in outcomes if not o.passed), None)
+    if failing is not None and failing.verdict != Verdict.TIME_LIMIT:
+        return TestOutcome(
+            PERFORMANCE,
+            performance.weight,
+            failing.verdict,
+            messages.PERFORMANCE_TESTS_FAILED,
+            detail=f"{failing.detail[:2000]}\n{detail}",
+            cpu_seconds=used,
+        )
+    if failing is not None or used > budget:
+        return TestOutcome(
+            PERFORMANCE,
+            performance.weight,
+            Verdict.TIME_LIMIT,
+            messages.with_detail(messages.SLOWER_THAN_BUDGET, suite=suite, detail=detail),
+            detail=detail,
+            cpu_seconds=used,
+        )
+    return TestOutcome(
+        PERFORMANCE,
+        performance.weight,
+        Verdict.ACCEPTED,
+        messages.for_verdict(Verdict.ACCEPTED, suite=suite),
+        detail=detail,
+        cpu_seconds=used,
+    )
+
+
+def grade_io(
+    package: TaskPackage,
+    solution: Mapping[str, str],
+    *,
+    language: Language,
+    suite: Suite,
+    sandbox: Sandbox,
+) -> list[TestOutcome]:
+    """Run the program once per io case (stdin in, stdout compared); one outcome per case."""
+    manifest = _coding(package)
+    tests = manifest.tests
+    assert isinstance(tests, IoTests)
+    cases = package.io_cases[suite]
+    files = encode(solution)
+    if language == Language.JAVA:
+        compiled = _compile_java(sandbox, manifest, solution)
+        if isinstance(compiled, str):
+            return _io_compile_error(cases, tests.weights, suite, compiled)
+        files = compiled
+    script = io_script(language, manifest.memory_mb)
+    outcomes: list[TestOutcome] = []
+    for case in cases:
+        result = run(
+            sandbox,
+            RunRequest(
+                argv=["/bin/sh", "-c", script],
+                files=files,
+                stdin=case.input.encode(),
+                limits=limits_for(manifest, language),
+            ),
+        )
+        if result.report:  # only the syntax check writes to fd 3
+            return _io_compile_error(cases, tests.weights, suite, tail(result.report))
+        outcomes.append(
+            _io_outcome(sandbox, package, case=case, result=result, tests=tests, suite=suite)
+        )
+    return outcomes
+
+
+def _io_outcome(
+    sandbox: Sandbox,
+    package: TaskPackage,
+    *,
+    case: IoCase,
+    result: RunResult,
+    tests: IoTests,
+    suite: Suite,
+) -> TestOutcome:
+    weight = tests.weights.get(case.name, 1.0)
+    if result.verdict != Verdict.ACCEPTED:
+        detail = f"{result.message}\n{tail(result.stderr, 2000)}"
+        message = messages.for_verdict(
+            result.verdict, suite=suite, detail=tail(result.stderr, 2000)
+        )
+        return TestOutcome(case.name, weight, result.verdict, message, detail, result.cpu_seconds)
+    output = result.stdout.decode(errors="replace")
+    comparator = tests.comparator
+    if comparator.kind == "checker":
+        matches, reason = _run_checker(sandbox, package, case, output)
+    else:
+        compared = io_comparator(comparator.kind, float_tolerance=comparator.float_tolerance)(
+            case.expected, output
+        )
+        matches, reason = compared.matches, compared.reason
+    verdict = Verdict.ACCEPTED if matches else Verdict.WRONG_ANSWER
+    message = messages.for_verdict(verdict, suite=suite, detail=reason)
+    return TestOutcome(case.name, weight, verdict, message, reason, result.cpu_seconds)
+
+
+def _run_checker(
+    sandbox: Sandbox, package: TaskPackage, case: IoCase, output: str
+) -> tuple[bool, str]:
+    """The task author's checker, run in the sandbox too: exit 0 accepts, exit 1 rejects."""
+    assert package.checker is not None
+    result = run(
+        sandbox,
+        RunRequest(
+            argv=[PYTHON, "checker.py", "input.txt", "expected.txt", "output.txt"],
+            files=encode(
+                {
+                    "checker.py": package.checker,
+                    "input.txt": case.input,
+                    "expected.txt": case.expected,
+                    "output.txt": output,
+                }
+            ),
+            limits=Limits(cpu_seconds=10, wall_seconds=20, memory_mb=256),
+            env={"PYTHONDONTWRITEBYTECODE": "1"},
+        ),
+    )
+    reason = result.stdout.decode(errors="replace").strip()[:500]
+    if result.verdict == Verdict.ACCEPTED:
+        return True, reason
+    if result.verdict == Verdict.RUNTIME_ERROR and result.exit_code == 1:
+        return False, reason
+    raise TaskPackageDefect(
+        f"{package.id}: checker failed on case {case.name}: {result.verdict} {result.message}"
+        f" {tail(result.stderr, 1000)}"
+    )
+
+
+def _compile_java(
+    sandbox: Sandbox, manifest: CodingManifest, solution: Mapping[str, str]
+) -> dict[str, bytes] | str:
+    """Class files keyed by /box path, or the compiler's message when it does not compile."""
+    wrapped = run_wrapper(
+        sandbox,
+        java_compile_script(solution, manifest.memory_mb),
+        encode(solution),
+        Limits(cpu_seconds=30, wall_seconds=60, memory_mb=max(512, manifest.memory_mb), pids=128),
+    )
+    sections = wrapped.sections or []
+    for section in sections:
+        if section.kind == "compile_error":
+            return section.payload.decode(errors="replace")
+        if section.kind == "classes":
+            with zipfile.ZipFile(io.BytesIO(section.payload)) as archive:
+                return {f"classes/{n}": archive.read(n) for n in archive.namelist()}
+    return f"the compiler did not finish: {wrapped.result.verdict} {wrapped.result.message}"
+
+
+def _io_compile_error(
+    cases: tuple[IoCase, ...], weights: Mapping[str, float], suite: Suite, detail: str
+) -> list[TestOutcome]:
+    message = messages.for_verdict(Verdict.COMPILE_ERROR, suite=suite, detail=detail)
+    return [
+        TestOutcome(case.name, weights.get(case.name, 1.0), Verdict.COMPILE_ERROR, message, detail)
+        for case in cases
+    ]
+
+
+def _coding(package: TaskPackage) -> CodingManifest:
+    assert isinstance(package.manifest, CodingManifest)
+    return package.manifest
+
+
+__all__ = ["IO_ENTRY", "grade_io", "grade_unit"]
