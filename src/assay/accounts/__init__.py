@@ -1,0 +1,1 @@
+"""Organizations, their people, roles, sessions and API keys."""

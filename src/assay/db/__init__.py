@@ -1,0 +1,1 @@
+"""The database layer: declarative base, engine and sessions, migrations."""

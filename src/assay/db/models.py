@@ -1,0 +1,7 @@
+"""Imports every domain's models so the metadata is complete (migrations, drift checks)."""
+
+from assay.accounts import models as accounts_models
+from assay.db.base import Base
+from assay.mail import models as mail_models
+
+__all__ = ["Base", "accounts_models", "mail_models"]

@@ -1,0 +1,1 @@
+"""The demo organization that `make run` serves: a realistic story to click through."""

@@ -1,0 +1,1 @@
+"""Framework-free helpers: ids, clock, hashing, pagination."""

@@ -1,0 +1,1 @@
+"""The web layer: app wiring, middleware, authentication dependencies, templates and assets."""

@@ -1,0 +1,87 @@
+"""Tenants never see each other: every /api/v1 route taking an id answers 404 to other orgs."""
+
+from __future__ import annotations
+
+import re
+import uuid
+from collections.abc import Callable
+
+from fastapi import FastAPI
+from fastapi.testclient import TestClient
+from sqlalchemy.orm import Session
+
+from assay.accounts import service
+from assay.accounts.permissions import Role
+from tests.factories import OrgFixture, make_member, make_org
+from tests.functional.conftest import api_key_for, bearer
+
+# How to make a row of org A for each id parameter. A new route with an id parameter that is not
+# listed here fails the test, so nobody can add one without proving it is scoped.
+Maker = Callable[[Session, OrgFixture], uuid.UUID]
+MAKERS: dict[str, Maker] = {
+    "member_id": lambda db, org: make_member(db, org, role=Role.REVIEWER).id,
+    "key_id": lambda db, org: (
+        service.create_api_key(db, principal=org.principal, name="a", role=Role.REVIEWER)[0].id
+    ),
+    "invitation_id": lambda db, org: (
+        service.invite_teammate(
+            db,
+            principal=org.principal,
+            email=f"{uuid.uuid4().hex[:8]}@example.com",
+            role=Role.REVIEWER,
+        )[0].id
+    ),
+}
+
+BODIES = {"PATCH /api/v1/members/{member_id}": {"role": "recruiter"}}
+
+
+def id_routes(app: FastAPI) -> list[tuple[str, str, list[str]]]:
+    """Every /api/v1 operation with a path parameter, from the app's own OpenAPI document."""
+    routes = []
+    for path, operations in app.openapi()["paths"].items():
+        params = re.findall(r"{(\w+)}", path)
+        if path.startswith("/api/v1") and params:
+            routes.extend((method.upper(), path, params) for method in sorted(operations))
+    return routes
+
+
+def test_every_id_route_hides_other_organizations(
+    app: FastAPI, client: TestClient, db: Session
+) -> None:
+    org_a = make_org(db)
+    org_b = make_org(db)
+    key_b = api_key_for(db, org_b, "admin")
+    routes = id_routes(app)
+    assert routes, "no id routes found"
+    for method, path, params in routes:
+        missing = [p for p in params if p not in MAKERS]
+        assert not missing, (
+            f"{method} {path}: add a maker for {missing} to prove it is tenant-scoped"
+        )
+        url = path
+        for param in params:
+            url = url.replace("{" + param + "}", str(MAKERS[param](db, org_a)))
+        db.flush()
+        body = BODIES.get(f"{method} {path}")
+        response = client.request(method, url, headers=bearer(key_b), json=body)
+        assert response.status_code == 404, (
+            f"{method} {path} answered {response.status_code}: {response.text}"
+        )
+        assert response.json()["error"] == "not_found"
+        # The same id is visible to its own organization, so the 404 is scoping and not a typo.
+        key_a = api_key_for(db, org_a, "admin")
+        if method == "GET":
+            assert client.get(url, headers=bearer(key_a)).status_code == 200
+
+
+def test_lists_show_only_the_callers_organization(client: TestClient, db: Session) -> None:
+    org_a = make_org(db)
+    org_b = make_org(db)
+    make_member(db, org_a, role=Role.RECRUITER)
+    key_b = api_key_for(db, org_b, "admin")
+    for path in ["/api/v1/members", "/api/v1/api-keys", "/api/v1/invitations", "/api/v1/outbox"]:
+        body = client.get(path, headers=bearer(key_b)).json()
+        text = str(body)
+        assert str(org_a.organization.id) not in text
+        assert org_a.owner.email not in text, path
