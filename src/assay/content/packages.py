@@ -83,6 +83,10 @@ class GradingEngineVerifier:
         reference_name = "reference.sql" if sql else f"{language}/reference"
         try:
             return self._solution_problems(package, language, reference_name)
+        except self._engine.TaskPackageDefect as exc:
+            # The engine grades against the reference's own output (SQL), so a reference that
+            # does not run surfaces here rather than as failed tests.
+            return [f"{reference_name}: {exc}"]
         except self._engine.GradingInfrastructureError as exc:
             return [f"{reference_name}: could not be graded ({type(exc).__name__}: {exc})"]
         except self._engine.SolutionError as exc:

@@ -59,3 +59,16 @@ def test_package_checks_report_each_misbehaving_solution(tmp_path: Path) -> None
     assert len(by_package["no-statement"]) == 1
     assert by_package["no-statement"][0].startswith("package: statement.md: ")
     assert report.skipped == []
+
+
+def test_sql_reference_must_run(tmp_path: Path) -> None:
+    source = PACKAGE.parents[1] / "sql" / "fx-sql-big-orders"
+    target = tmp_path / "content" / "sql" / "fx-sql-big-orders"
+    shutil.copytree(source, target)
+    assert check_library(target).problems == []
+    (target / "reference.sql").write_text("SELEC id FROM orders;\n")
+    messages = [p.message for p in check_library(target).problems]
+    # The wording after "reference.sql:" is the engine's; we own the attribution.
+    assert len(messages) == 1
+    assert messages[0].startswith("reference.sql: ")
+    assert "syntax error" in messages[0]
