@@ -20,6 +20,8 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "grade": ("assay.grading.cli:grade", "Grade a solution against a task package."),
     "worker": ("assay.jobs.worker:worker", "Run a worker for grading and mail jobs."),
     "content": ("assay.content.cli:content", "Validate, count and exchange content."),
+    "jd": ("assay.assessments.cli:jd", "Analyse a job description."),
+    "sandbox": ("assay.grading.cli:sandbox", "Run a program in the sandbox."),
 }
 
 

@@ -1,0 +1,1 @@
+"""Assessments: roles, job-description analysis and the assessments built from them."""
