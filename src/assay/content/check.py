@@ -60,15 +60,20 @@ class VerifierUnavailable(Exception):
     """The sandbox checks cannot run here (no grading engine, or no sandbox on this host)."""
 
 
-class PackageVerifier(Protocol):
-    """Runs a coding or SQL package's solutions in the sandbox and reports what misbehaves.
+# One sandbox job: runs some of a package's solutions, returns ``field: what`` messages.
+Check = Callable[[], list[str]]
 
-    ``verify`` returns ``field: what`` messages about the package (reference fails a hidden
-    test, starter passes them all, a mutant passes them all, reference SQL does not run).
-    It raises ``VerifierUnavailable`` when this host cannot run packages at all.
+
+class PackageVerifier(Protocol):
+    """Plans the sandbox runs that check a coding or SQL package.
+
+    ``plan`` loads the package and returns independent jobs (reference, starter, each mutant)
+    so that a slow package's runs spread over all workers. Jobs report messages such as
+    "reference fails a hidden test", "the starter passes", "a mutant passes every test".
+    ``plan`` raises ``VerifierUnavailable`` when this host cannot run packages at all.
     """
 
-    def verify(self, package_dir: Path) -> list[str]: ...
+    def plan(self, package_dir: Path) -> list[Check]: ...
 
 
 # --- rules on one item --------------------------------------------------------------------
@@ -255,23 +260,25 @@ def duplicate_id_problems(library: Library) -> Iterator[Problem]:
 def verify_packages(
     packages: list[LoadedItem], verifier: PackageVerifier, *, workers: int = PACKAGE_WORKERS
 ) -> tuple[list[Problem], list[str]]:
-    """Run the verifier over packages in parallel; returns problems and skip notes."""
-    if not packages:
-        return [], []
-
-    def one(loaded: LoadedItem) -> list[Problem]:
+    """Run every package's sandbox jobs over a pool of workers; returns problems and notes."""
+    planned: list[tuple[LoadedItem, Check]] = []
+    unavailable: list[str] = []
+    for loaded in packages:
         assert loaded.package_dir is not None
-        return [Problem(loaded.display, m) for m in verifier.verify(loaded.package_dir)]
-
-    # Probe with the first package: an unavailable verifier should say so once, not N times.
-    try:
-        problems = one(packages[0])
-    except VerifierUnavailable as exc:
-        return [], [f"sandbox checks of {len(packages)} coding/SQL package(s) not run: {exc}"]
+        try:
+            planned.extend((loaded, job) for job in verifier.plan(loaded.package_dir))
+        except VerifierUnavailable as exc:
+            unavailable.append(str(exc))
+    problems: list[Problem] = []
     with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="content-check") as pool:
-        for found in pool.map(one, packages[1:]):
-            problems.extend(found)
-    return problems, []
+        results = pool.map(lambda entry: entry[1](), planned)
+        for (loaded, _), messages in zip(planned, results, strict=True):
+            problems.extend(Problem(loaded.display, message) for message in messages)
+    notes = [
+        f"sandbox checks of {unavailable.count(reason)} coding/SQL package(s) not run: {reason}"
+        for reason in dict.fromkeys(unavailable)
+    ]
+    return problems, notes
 
 
 def default_verifier() -> PackageVerifier:

@@ -8,14 +8,15 @@ one. The engine is imported lazily so that schema-only checks never need a sandb
 
 from __future__ import annotations
 
+import functools
 import importlib
 import itertools
 import threading
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
-from assay.content.check import VerifierUnavailable
+from assay.content.check import Check, VerifierUnavailable
 
 DETAIL_CHARS = 300
 
@@ -62,64 +63,77 @@ class GradingEngineVerifier:
             self._local.sandbox = self._sandbox_class(slot=next(self._slots))
         return self._local.sandbox
 
-    def verify(self, package_dir: Path) -> list[str]:
+    def plan(self, package_dir: Path) -> list[Check]:
+        """One job per sandbox run-set: reference (hidden + sample), starter, each mutant."""
         try:
             package = self._packages.load_package(package_dir)
         except self._packages.PackageError as exc:
-            where = _relative(exc.path, package_dir)
-            return [f"package: {where}: {exc.message}"]
-        problems: list[str] = []
+            message = f"package: {_relative(exc.path, package_dir)}: {exc.message}"
+            return [lambda: [message]]
+        jobs: list[Check] = []
         for language in package.language_names():
-            problems.extend(self._verify_language(package, language))
-        return problems
+            jobs.append(self._guarded(package, language, self._reference_problems))
+            jobs.append(self._guarded(package, language, self._starter_problems))
+            for name in sorted(package.mutants(language)):
+                jobs.append(
+                    self._guarded(package, language, functools.partial(self._mutant_problems, name))
+                )
+        return jobs
+
+    def _guarded(
+        self, package: Any, language: str, check: Callable[[Any, str], list[str]]
+    ) -> Check:
+        """A job that turns engine failures into messages instead of exceptions."""
+        reference_name = "reference.sql" if language == "sql" else f"{language}/reference"
+
+        def job() -> list[str]:
+            try:
+                return check(package, language)
+            except self._engine.TaskPackageDefect as exc:
+                # The engine grades against the reference's own output (SQL), so a reference
+                # that does not run surfaces as a package defect in every job: one message.
+                return [f"{reference_name}: {exc}"]
+            except self._engine.GradingInfrastructureError as exc:
+                return [f"{reference_name}: could not be graded ({type(exc).__name__}: {exc})"]
+            except self._engine.SolutionError as exc:
+                return [f"{reference_name}: not a solution the engine accepts: {exc}"]
+
+        return job
 
     def _grade(self, package: Any, files: Mapping[str, str], language: str, suite: str) -> Any:
         return self._engine.grade(
             package, files, language=language, suite=suite, sandbox=self._sandbox()
         )
 
-    def _verify_language(self, package: Any, language: str) -> list[str]:
-        sql = language == "sql"
-        reference_name = "reference.sql" if sql else f"{language}/reference"
-        try:
-            return self._solution_problems(package, language, reference_name)
-        except self._engine.TaskPackageDefect as exc:
-            # The engine grades against the reference's own output (SQL), so a reference that
-            # does not run surfaces here rather than as failed tests.
-            return [f"{reference_name}: {exc}"]
-        except self._engine.GradingInfrastructureError as exc:
-            return [f"{reference_name}: could not be graded ({type(exc).__name__}: {exc})"]
-        except self._engine.SolutionError as exc:
-            return [f"{reference_name}: not a solution the engine accepts: {exc}"]
-
-    def _solution_problems(self, package: Any, language: str, reference_name: str) -> list[str]:
-        sql = language == "sql"
+    def _reference_problems(self, package: Any, language: str) -> list[str]:
+        name = "reference.sql" if language == "sql" else f"{language}/reference"
         problems: list[str] = []
         for suite in ("hidden", "sample"):
             report = self._grade(package, package.reference(language), language, suite)
             failed = [test for test in report.tests if not test.passed]
             if not report.tests:
-                problems.append(f"{reference_name}: the {suite} suite has no tests")
+                problems.append(f"{name}: the {suite} suite has no tests")
             elif failed:
-                problems.append(
-                    f"{reference_name}: fails {suite} test(s) {_names(failed)} ({_why(failed)})"
-                )
-        starter_name = "starter (empty query)" if sql else f"{language}/starter"
-        starter = self._grade(package, package.starter(language), language, "hidden")
-        passed = [test for test in starter.tests if test.passed]
-        if passed:
-            problems.append(
-                f"{starter_name}: passes hidden test(s) {_names(passed)}; "
-                "the starter must fail every hidden test"
-            )
-        for name, files in sorted(package.mutants(language).items()):
-            mutant_name = f"mutants/{name}.sql" if sql else f"{language}/mutants/{name}"
-            report = self._grade(package, files, language, "hidden")
-            if report.tests and all(test.passed for test in report.tests):
-                problems.append(
-                    f"{mutant_name}: passes every hidden test; a mutant must fail at least one"
-                )
+                problems.append(f"{name}: fails {suite} test(s) {_names(failed)} ({_why(failed)})")
         return problems
+
+    def _starter_problems(self, package: Any, language: str) -> list[str]:
+        name = "starter (empty query)" if language == "sql" else f"{language}/starter"
+        report = self._grade(package, package.starter(language), language, "hidden")
+        passed = [test for test in report.tests if test.passed]
+        if passed:
+            return [
+                f"{name}: passes hidden test(s) {_names(passed)}; "
+                "the starter must fail every hidden test"
+            ]
+        return []
+
+    def _mutant_problems(self, mutant: str, package: Any, language: str) -> list[str]:
+        name = f"mutants/{mutant}.sql" if language == "sql" else f"{language}/mutants/{mutant}"
+        report = self._grade(package, package.mutants(language)[mutant], language, "hidden")
+        if report.tests and all(test.passed for test in report.tests):
+            return [f"{name}: passes every hidden test; a mutant must fail at least one"]
+        return []
 
 
 def _relative(path: Path, package_dir: Path) -> str:
