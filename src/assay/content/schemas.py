@@ -9,6 +9,7 @@ models here only read the metadata that the library's statistics need.
 
 from __future__ import annotations
 
+import re
 from typing import Annotated, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
@@ -23,9 +24,15 @@ Difficulty = Literal["easy", "medium", "hard"]
 DIFFICULTIES: tuple[Difficulty, ...] = ("easy", "medium", "hard")
 
 
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
 def _not_blank(value: str) -> str:
     if not value.strip():
         raise ValueError("must not be empty")
+    # Control characters are invisible in review and cannot be carried by XML (QTI export).
+    if match := _CONTROL.search(value):
+        raise ValueError(f"contains the control character U+{ord(match.group()):04X}")
     return value
 
 

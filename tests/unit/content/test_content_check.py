@@ -102,6 +102,13 @@ def test_blank_text_is_reported(library: Path) -> None:
     assert messages(library) == ["stem: must not be empty"]
 
 
+def test_control_characters_are_reported(library: Path) -> None:
+    item = choice_item()
+    item["options"][1]["text"] = "REPEATABLE\x0bREAD"
+    write_choice(library, item)
+    assert messages(library) == ["options[1].text: contains the control character U+000B"]
+
+
 def test_out_of_range_values_are_reported(library: Path) -> None:
     write_choice(library, choice_item(expected_seconds=10, difficulty_prior=4))
     assert messages(library) == [
