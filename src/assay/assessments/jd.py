@@ -7,6 +7,7 @@ import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 from enum import StrEnum
+from itertools import islice
 from typing import Any
 
 from assay.assessments.taxonomy import TermHit, find_terms
@@ -100,7 +101,7 @@ _SENTENCE_SPLIT = re.compile(r"(?<=[.!?])\s+(?=[A-Z\"“(À-Ý])|;\s*")
 
 _EQUAL_OPPORTUNITY = re.compile(
     r"equal (employment )?opportunit|discriminat|regardless of|without regard to|diversity|"
-    r"inclusive (environment|workplace|team culture)|chancengleich",
+    r"inclusive (environment|workplace|team culture)|chancengleich|\bEEO\b|kept confidential",
     re.IGNORECASE,
 )
 _PERKS = re.compile(
@@ -546,6 +547,12 @@ def _line_evidence(text: str, line: _Line, section: Section) -> dict[str, list[E
         if unit is None:
             continue
         unit_section = _unit_section(text, unit, section)
+        if unit_section is Section.COMPANY and section is not Section.COMPANY:
+            # A sentence about the employer in running text: its technology names still tell
+            # the stack ("We're a Python shop on AWS"), its concepts do not ("cloud-based").
+            if not hit.term.is_name:
+                continue
+            unit_section = section
         if unit_section in IGNORED_SECTIONS:
             continue
         if _is_negated(text, hit, unit):
@@ -696,7 +703,7 @@ def _collect(text: str, lines: list[_Line], title_index: int | None) -> dict[str
             previous_blank = True
             continue
         line_section = section
-        next_line = next((n for n in lines[index + 1 :] if n.end > n.start), None)
+        next_line = next((n for n in islice(lines, index + 1, None) if n.end > n.start), None)
         if index == title_index:
             line_section = Section.TITLE
         elif _is_heading(text, line, previous_blank, next_line):

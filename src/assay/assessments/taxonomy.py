@@ -54,6 +54,11 @@ class Term:
     veto_after: re.Pattern[str] | None = None
     veto_sentence: re.Pattern[str] | None = None
 
+    @property
+    def is_name(self) -> bool:
+        """A technology name ("Kafka", "AWS"), as opposed to a concept ("cloud-based")."""
+        return self.strength == 1.0 and re.search(r"[A-Z0-9]", self.text) is not None
+
 
 @dataclass(frozen=True)
 class TermHit:
@@ -173,7 +178,7 @@ def _tech_list(text: str, start: int, end: int, line: str, line_start: int) -> b
 def _names_in(line: str) -> Iterator[str]:
     """Technology names in a line (terms written with a capital letter or a digit)."""
     for term in load_terms():
-        if term.context is None and term.strength == 1.0 and re.search(r"[A-Z0-9]", term.text):
+        if term.context is None and term.is_name:
             for match in term.pattern.finditer(line):
                 yield match.group(0)
 
