@@ -12,12 +12,14 @@ import importlib
 import logging
 import threading
 from collections.abc import Callable
+from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
-from huey import Huey, RedisHuey, SqliteHuey
+from huey import Huey, RedisHuey, SqliteHuey, crontab
+from huey.api import TaskWrapper
 from sqlalchemy import event
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, SessionTransaction
 
 from assay.config import Settings, get_settings
 
@@ -68,31 +70,37 @@ def run_sweeps() -> None:
             log.exception("sweep %s failed", function.__qualname__)
 
 
-def build_queue(settings: Settings) -> Huey:
-    name = "assay"
+@dataclass(frozen=True)
+class Queue:
+    """A huey instance and the one task that dispatches our jobs by name."""
+
+    huey: Huey
+    dispatch: TaskWrapper
+
+    def enqueue(self, name: str, *args: str) -> None:
+        self.huey.enqueue(self.dispatch.s(name, list(args)))
+
+
+def build_queue(settings: Settings) -> Queue:
     huey: Huey
     if settings.queue_backend == "redis":
-        huey = RedisHuey(name, url=settings.redis_url)
+        huey = RedisHuey("assay", url=settings.redis_url)
     else:
         settings.var_dir.mkdir(parents=True, exist_ok=True)
-        huey = SqliteHuey(name, filename=str(settings.var_dir / "queue.db"))
-
+        huey = SqliteHuey("assay", filename=str(settings.var_dir / "queue.db"))
     # One generic task dispatches by name, so domain code never depends on a queue instance.
-    huey.task(retries=3, retry_delay=5, name="assay.run_job")(run_job)
-    from huey import crontab  # noqa: PLC0415
-
-    huey.periodic_task(crontab(minute="*"), name="assay.sweep")(run_sweeps)
-    return huey
+    dispatch = huey.task(retries=3, retry_delay=5, name="assay_run_job")(run_job)
+    huey.periodic_task(crontab(minute="*"), name="assay_sweep")(run_sweeps)
+    return Queue(huey=huey, dispatch=dispatch)
 
 
 @lru_cache
-def get_queue() -> Huey:
+def get_queue() -> Queue:
     return build_queue(get_settings())
 
 
 def enqueue(name: str, *args: str) -> None:
-    queue = get_queue()
-    queue.enqueue(queue._registry.string_to_task("assay.run_job").s(name, list(args)))
+    get_queue().enqueue(name, *args)
 
 
 _pending_lock = threading.Lock()
@@ -100,12 +108,13 @@ _pending_lock = threading.Lock()
 
 def enqueue_after_commit(session: Session, name: str, *args: str) -> None:
     """Enqueue once the session's transaction commits; dropped if it rolls back."""
+    session.connection()  # bind the job to the transaction in progress (autobegin if none yet)
     pending: list[tuple[str, tuple[str, ...]]] = session.info.setdefault("assay_jobs", [])
     pending.append((name, args))
     with _pending_lock:
         if not event.contains(session, "after_commit", _flush_jobs):
             event.listen(session, "after_commit", _flush_jobs)
-            event.listen(session, "after_rollback", _drop_jobs)
+            event.listen(session, "after_soft_rollback", _drop_jobs)
 
 
 def _flush_jobs(session: Session) -> None:
@@ -118,8 +127,10 @@ def _flush_jobs(session: Session) -> None:
             log.exception("could not enqueue %s; the periodic sweep will retry", name)
 
 
-def _drop_jobs(session: Session) -> None:
-    session.info.pop("assay_jobs", None)
+def _drop_jobs(session: Session, previous_transaction: SessionTransaction) -> None:
+    # A rolled-back SAVEPOINT (begin_nested) keeps the outer transaction's jobs.
+    if not previous_transaction.nested:
+        session.info.pop("assay_jobs", None)
 
 
 def registered_jobs() -> dict[str, Any]:

@@ -15,7 +15,7 @@ log = logging.getLogger(__name__)
 
 def make_consumer(*, workers: int, worker_type: str = "thread") -> Consumer:
     load_jobs()
-    return get_queue().create_consumer(
+    return get_queue().huey.create_consumer(
         workers=workers, worker_type=worker_type, periodic=True, initial_delay=0.1, max_delay=1.0
     )
 
