@@ -133,7 +133,7 @@ def export_qti_command(outdir: Path, source: Path | None) -> None:
 )
 @click.option("--replace", is_flag=True, help="Overwrite items that already exist at the target.")
 def import_qti_command(path: Path, into: Path | None, skill: str | None, replace: bool) -> None:
-    """Import the choice items of a QTI 3.0 package (a folder with imsmanifest.xml).
+    """Import the choice items of a QTI 3.0 package (a folder with imsmanifest.xml, or a .zip).
 
     Nothing is written unless every item passes the library's checks.
     """

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 import tempfile
+import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
@@ -627,6 +628,54 @@ def read_package(path: Path, defaults: ImportDefaults | None = None) -> list[Imp
     return imported
 
 
+MAX_ZIP_MEMBERS = 2000
+MAX_ZIP_BYTES = 64 * 1024 * 1024
+
+
+def read_any_package(path: Path, defaults: ImportDefaults | None = None) -> list[ImportedItem]:
+    """Read a package folder, its imsmanifest.xml, or a .zip of it (unpacked with limits)."""
+    if not (path.is_file() and path.suffix.lower() == ".zip"):
+        return read_package(path, defaults)
+    with tempfile.TemporaryDirectory(prefix="assay-qti-") as scratch:
+        _unzip(path, Path(scratch))
+
+        def shown(file: str) -> str:
+            # Name files inside the archive as archive!member, not by the scratch folder.
+            return file.replace(scratch, f"{path}!", 1).replace("!/", "!", 1)
+
+        try:
+            items = read_package(Path(scratch), defaults)
+        except QtiError as exc:
+            raise QtiError(shown(exc.file), exc.element, exc.message) from exc
+    return [ImportedItem(shown(item.source), item.data) for item in items]
+
+
+def _unzip(archive: Path, target: Path) -> None:
+    file = str(archive)
+    try:
+        bundle = zipfile.ZipFile(archive)
+    except zipfile.BadZipFile as exc:
+        raise QtiError(file, "(archive)", f"not a zip file: {exc}") from exc
+    with bundle:
+        members = bundle.infolist()
+        if len(members) > MAX_ZIP_MEMBERS:
+            raise QtiError(file, "(archive)", f"more than {MAX_ZIP_MEMBERS} files")
+        if sum(member.file_size for member in members) > MAX_ZIP_BYTES:
+            raise QtiError(file, "(archive)", f"unpacks to more than {MAX_ZIP_BYTES} bytes")
+        for member in members:
+            name = PurePosixPath(member.filename)
+            if name.is_absolute() or ".." in name.parts or "\\" in member.filename:
+                raise QtiError(file, member.filename, "path leaves the archive")
+            if member.is_dir():
+                continue
+            destination = target.joinpath(*name.parts)
+            destination.parent.mkdir(parents=True, exist_ok=True)
+            # Read through the size limit as well: a member's declared size can lie.
+            with bundle.open(member) as source:
+                data = source.read(MAX_XML_BYTES * 4 + 1)
+            destination.write_bytes(data)
+
+
 def _inside(root: Path, href: str, file: str) -> Path:
     relative = PurePosixPath(href)
     if not href or relative.is_absolute() or ".." in relative.parts:
@@ -824,7 +873,7 @@ def import_qti(
 
     problems: list[tuple[str, str]] = []
     try:
-        imported = read_package(package, defaults)
+        imported = read_any_package(package, defaults)
     except QtiError as exc:
         return ImportReport([], [(exc.file, f"{exc.element}: {exc.message}")])
     items: list[tuple[ImportedItem, ChoiceItem]] = []

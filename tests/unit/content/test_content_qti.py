@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -273,3 +274,19 @@ def test_cli_export_then_import_exit_codes(tmp_path: Path) -> None:
     broken = runner.invoke(main, ["content", "import-qti", str(outdir), "--into", str(into)])
     assert broken.exit_code == 1
     assert "imsmanifest.xml: (document): not well-formed XML" in broken.output
+
+
+def test_zip_package_imports_and_names_members(package: Path, tmp_path: Path) -> None:
+    archive = tmp_path / "package.zip"
+    with zipfile.ZipFile(archive, "w") as bundle:
+        for file in sorted(package.rglob("*")):
+            if file.is_file():
+                bundle.write(file, file.relative_to(package).as_posix())
+    into = tmp_path / "content" / "choice"
+    report = import_qti(archive, into, library=tmp_path / "content")
+    assert report.problems == []
+    assert len(report.written) == 3
+    with zipfile.ZipFile(archive, "a") as bundle:
+        bundle.writestr("../escape.xml", "<x/>")
+    refused = import_qti(archive, into, library=tmp_path / "content")
+    assert refused.problems == [(str(archive), "../escape.xml: path leaves the archive")]
