@@ -1,0 +1,1 @@
+"""Content: the item bank as files — schemas, loader, validator, statistics, QTI exchange."""
