@@ -11,6 +11,8 @@ from assay.grading.engine import GradingInfrastructureError, SolutionError
 from assay.grading.engine import grade as grade_solution
 from assay.grading.engine.cli_support import infer_language, read_solution
 from assay.grading.packages import PackageError, load_package
+from assay.grading.sandbox import Limits, Sandbox, SandboxUnavailable
+from assay.grading.sandbox.languages import LANGUAGES, program_request, program_verdict
 
 
 @click.command()
@@ -52,3 +54,81 @@ def grade(
     for test in report.tests:
         mark = "PASS" if test.passed else "FAIL"
         click.echo(f"  {mark} {test.name} (weight {test.weight:g}): {test.verdict.value}")
+
+
+# ---------------------------------------------------------------------------------------------
+# assay sandbox
+# ---------------------------------------------------------------------------------------------
+
+
+@click.group()
+def sandbox() -> None:
+    """Run a program in the sandbox."""
+
+
+@sandbox.command("run")
+@click.option("--language", type=click.Choice(LANGUAGES), required=True)
+@click.option(
+    "--source",
+    "source_path",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    required=True,
+    help="The program (for java, a file named after its class, e.g. Main.java; for sqlite, SQL).",
+)
+@click.option("--stdin", "stdin_path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option(
+    "--time-limit",
+    type=click.FloatRange(min=0.1, max=120),
+    default=5.0,
+    show_default=True,
+    help="CPU seconds; the wall-clock limit is twice this plus one second.",
+)
+@click.option("--memory-mb", type=click.IntRange(min=16, max=8192), default=256, show_default=True)
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
+def run(
+    *,
+    language: str,
+    source_path: Path,
+    stdin_path: Path | None,
+    time_limit: float,
+    memory_mb: int,
+    as_json: bool,
+) -> None:
+    """Run SOURCE under the sandbox's limits and print what happened."""
+    limits = Limits(cpu_seconds=time_limit, wall_seconds=2 * time_limit + 1, memory_mb=memory_mb)
+    try:
+        request = program_request(
+            language,
+            source_path.name,
+            source_path.read_bytes(),
+            stdin=stdin_path.read_bytes() if stdin_path else b"",
+            limits=limits,
+        )
+    except ValueError as error:
+        raise click.BadParameter(str(error), param_hint="--source") from error
+    try:
+        Sandbox.check()
+        result = Sandbox().run(request)
+    except SandboxUnavailable as error:
+        raise click.ClickException(f"the sandbox is unavailable: {error}") from error
+    summary = {
+        "verdict": str(program_verdict(language, result)),
+        "exit_code": result.exit_code,
+        "signal": result.signal,
+        "stdout": result.stdout.decode(errors="replace"),
+        "stderr": result.stderr.decode(errors="replace"),
+        "cpu_seconds": result.cpu_seconds,
+        "wall_seconds": result.wall_seconds,
+        "peak_memory_kb": result.peak_memory_kb,
+    }
+    if as_json:
+        click.echo(json.dumps(summary))
+        return
+    click.echo(result.stdout.decode(errors="replace"), nl=False)
+    click.echo(result.stderr.decode(errors="replace"), nl=False, err=True)
+    click.echo(
+        f"{summary['verdict']} (exit {result.exit_code}, signal {result.signal}) "
+        f"cpu {result.cpu_seconds:.3f}s wall {result.wall_seconds:.3f}s "
+        f"memory {result.peak_memory_kb} KB" + (f": {result.message}" if result.message else ""),
+        err=True,
+    )

@@ -1,0 +1,102 @@
+"""What the sandbox sees: bubblewrap's command line for namespaces, mounts and environment."""
+
+from __future__ import annotations
+
+import glob
+import os
+from collections.abc import Mapping, Sequence
+from functools import lru_cache
+from pathlib import Path
+
+from assay.grading.sandbox.model import Limits
+
+BOX = "/box"
+# Paths below are inside the sandbox (its private tmpfs), hence the S108 waivers.
+BASE_ENV = {"PATH": "/usr/local/bin:/usr/bin:/bin", "HOME": "/tmp", "LANG": "C.UTF-8"}  # noqa: S108
+# Top-level directories that are (on merged-/usr hosts) links into /usr.
+USR_LINKS = ("bin", "sbin", "lib", "lib32", "lib64", "libx32")
+# Host /etc entries the runtimes need: the dynamic loader's cache, the alternatives links behind
+# /usr/bin/java, the JDK's configuration, Python's sitecustomize and the time zone. Nothing secret.
+ETC_PATTERNS = (
+    "ld.so.cache",
+    "ld.so.conf",
+    "ld.so.conf.d",
+    "alternatives",
+    "java-*-openjdk",
+    "python3*",
+    "localtime",
+)
+HOSTNAME = "sandbox"
+
+
+def etc_files(uid: int) -> dict[str, bytes]:
+    """The generated /etc files: an account for the slot's uid and nothing else."""
+    return {
+        "passwd": f"sandbox:x:{uid}:{uid}:sandbox:/tmp:/usr/sbin/nologin\n".encode(),
+        "group": f"sandbox:x:{uid}:\n".encode(),
+        "hosts": f"127.0.0.1 localhost {HOSTNAME}\n::1 localhost\n".encode(),
+    }
+
+
+@lru_cache(maxsize=1)
+def system_mounts() -> tuple[str, ...]:
+    """bubblewrap arguments for /usr, its top-level links and the host /etc entries (cached)."""
+    arguments = ["--ro-bind", "/usr", "/usr"]
+    for name in USR_LINKS:
+        path = Path("/") / name
+        if path.is_symlink():
+            arguments += ["--symlink", os.readlink(path), f"/{name}"]
+        elif path.is_dir():
+            arguments += ["--ro-bind", str(path), str(path)]
+    for pattern in ETC_PATTERNS:
+        for match in sorted(glob.glob(f"/etc/{pattern}")):
+            arguments += ["--ro-bind", match, match]
+    return tuple(arguments)
+
+
+def bwrap_arguments(
+    *,
+    bwrap: str,
+    workdir: Path,
+    generated_etc: Sequence[str],
+    limits: Limits,
+    env: Mapping[str, str],
+    cwd: str,
+    seccomp_fd: int,
+    status_fd: int,
+    argv: Sequence[str],
+) -> list[str]:
+    tmpfs_bytes = str(limits.tmp_mb << 20)
+    arguments = [
+        bwrap,
+        # user, pid, network, ipc, uts, mount and (where possible) cgroup namespaces
+        "--unshare-all",
+        "--unshare-user",
+        "--disable-userns",
+        "--die-with-parent",
+        "--new-session",
+        "--cap-drop",
+        "ALL",
+        "--hostname",
+        HOSTNAME,
+        *system_mounts(),
+    ]
+    for name in generated_etc:
+        arguments += ["--ro-bind", str(workdir / "etc" / name), f"/etc/{name}"]
+    arguments += [
+        "--proc", "/proc",
+        "--dev", "/dev",
+        "--size", tmpfs_bytes, "--tmpfs", "/dev/shm",  # noqa: S108
+        "--remount-ro", "/dev",
+        "--size", tmpfs_bytes, "--tmpfs", "/tmp",  # noqa: S108
+        "--ro-bind", str(workdir / "box"), BOX,
+        "--remount-ro", "/",
+        "--chdir", cwd,
+        "--clearenv",
+    ]  # fmt: skip
+    for name, value in {**BASE_ENV, **env}.items():
+        if not name or "=" in name or "\0" in name or "\0" in value:
+            raise ValueError(f"invalid environment variable {name!r}")
+        arguments += ["--setenv", name, value]
+    arguments += ["--seccomp", str(seccomp_fd), "--json-status-fd", str(status_fd), "--", *argv]
+    return arguments

@@ -1,0 +1,587 @@
+"""Run one untrusted program under bubblewrap, in a fresh cgroup, with rlimits and seccomp.
+
+The sequence for every run:
+
+1. lay the files out in a fresh private host directory (workdir.py);
+2. create the run's cgroup with its memory, pids and CPU limits (cgroups.py);
+3. fork a launcher that joins the cgroup, sets rlimits, puts the report pipe on fd 3, drops
+   to the slot's uid and execs bubblewrap, so nothing runs outside the cgroup or as root;
+4. feed stdin and read stdout, stderr and the report through pipes, up to their caps, while a
+   wall-clock deadline and the cgroup's CPU total are watched;
+5. kill whatever is left in the cgroup, read what the kernel accounted, remove the cgroup and
+   the directory; the verdict comes from those observations, never from the exit code alone.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import ctypes
+import fcntl
+import itertools
+import json
+import math
+import os
+import resource
+import selectors
+import shutil
+import signal
+import subprocess
+import time
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import ClassVar
+
+from assay.grading.sandbox import cgroups, layout
+from assay.grading.sandbox.cgroups import Hierarchy, RunCgroup, Usage
+from assay.grading.sandbox.model import Limits, RunRequest, RunResult, SandboxUnavailable, Verdict
+from assay.grading.sandbox.seccomp import compiled_filter
+from assay.grading.sandbox.workdir import WorkDir
+
+# Slot n runs as uid/gid SLOT_UID_BASE + n: an account nothing else on the host uses.
+SLOT_UID_BASE = 61000
+MAX_SLOTS = 1000
+REPORT_FD = 3
+# Our pipe ends are moved above this so none of them can sit on fd 3 in the launcher.
+FIRST_PRIVATE_FD = 10
+CPU_POLL_SECONDS = 0.05
+READ_CHUNK = 1 << 16
+# After bubblewrap exits, its namespace is torn down; give the pipes this long to reach EOF.
+EXIT_GRACE_SECONDS = 0.5
+BWRAP_DIRS = "/usr/bin:/bin:/usr/local/bin"
+PR_SET_CHILD_SUBREAPER = 36
+
+_run_numbers = itertools.count()
+
+
+@dataclass(frozen=True)
+class _Host:
+    bwrap: str
+    hierarchy: Hierarchy
+    seccomp_filter: bytes
+
+
+@lru_cache(maxsize=1)
+def _host() -> _Host:
+    """What every run needs from the machine; raises SandboxUnavailable naming what is missing."""
+    bwrap = shutil.which("bwrap", path=BWRAP_DIRS)
+    if bwrap is None:
+        raise SandboxUnavailable("bubblewrap is not installed (apt-get install bubblewrap)")
+    try:
+        with open("/proc/sys/user/max_user_namespaces", encoding="ascii") as handle:
+            if int(handle.read()) == 0:
+                raise SandboxUnavailable(
+                    "user namespaces are disabled (sysctl user.max_user_namespaces=0)"
+                )
+    except FileNotFoundError as error:
+        raise SandboxUnavailable("this kernel has no user namespaces") from error
+    host = _Host(bwrap=bwrap, hierarchy=cgroups.detect(), seccomp_filter=compiled_filter())
+    _become_subreaper()
+    return host
+
+
+def _become_subreaper() -> None:
+    """Adopt orphans instead of leaving them to the host's pid 1.
+
+    bubblewrap's monitor exits as soon as the program does, which can orphan the sandbox's
+    pid-1 reaper for a moment. A container whose pid 1 does not reap would collect one zombie
+    per run; as subreaper this process reaps that one process itself (see _reap_orphan).
+    """
+    libc = ctypes.CDLL(None, use_errno=True)
+    if libc.prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) != 0:
+        raise SandboxUnavailable(
+            f"prctl(PR_SET_CHILD_SUBREAPER) failed: {os.strerror(ctypes.get_errno())}"
+        )
+
+
+def _reap_orphan(pid: int, uid: int) -> None:
+    """Reap the sandbox's reaper if it was orphaned to us; never touch any other child."""
+    try:
+        with open(f"/proc/{pid}/status", encoding="ascii", errors="replace") as handle:
+            fields = dict(line.split(":", 1) for line in handle if ":" in line)
+    except FileNotFoundError:
+        return
+    # Only we can reap our own child, so what we see here cannot change before waitpid.
+    if int(fields["PPid"]) == os.getpid() and int(fields["Uid"].split()[0]) == uid:
+        with contextlib.suppress(ChildProcessError):
+            os.waitpid(pid, 0)
+
+
+class Sandbox:
+    """One concurrent slot: its own uid; use one instance per worker thread or process."""
+
+    _checked: ClassVar[bool] = False
+
+    def __init__(self, *, slot: int = 0) -> None:
+        if not 0 <= slot < MAX_SLOTS:
+            raise ValueError(f"slot must be in 0..{MAX_SLOTS - 1}, got {slot}")
+        self.slot = slot
+        self.uid = SLOT_UID_BASE + slot
+
+    @classmethod
+    def check(cls) -> None:
+        """Raise SandboxUnavailable unless this machine can run sandboxed programs right now."""
+        if cls._checked:
+            return
+        _host()
+        probe = Sandbox(slot=0).run(
+            RunRequest(argv=["/bin/sh", "-c", "exit 0"], files={}, limits=Limits(wall_seconds=10))
+        )
+        if probe.verdict is not Verdict.ACCEPTED:
+            raise SandboxUnavailable(
+                f"bubblewrap cannot start a sandbox here: {probe.message} "
+                f"{probe.stderr.decode(errors='replace').strip()}".strip()
+            )
+        cls._checked = True
+
+    def run(self, request: RunRequest) -> RunResult:
+        host = _host()
+        workdir = WorkDir.create(request.files, gid=self.uid, etc_files=layout.etc_files(self.uid))
+        try:
+            name = f"run-{os.getpid()}-{self.slot}-{next(_run_numbers)}"
+            try:
+                cgroup = host.hierarchy.create(name, request.limits)
+            except OSError as error:
+                return _sandbox_error(f"cannot create the run's cgroup: {error}")
+            try:
+                observation = _Execution(host, cgroup, workdir, request, self.uid).run()
+            finally:
+                # Every path, errors included: nothing of the run may outlive it.
+                usage, cleanup_error = _dispose(cgroup)
+        finally:
+            workdir.remove()
+        if cleanup_error or usage is None:
+            return _sandbox_error(cleanup_error or "no accounting for the run")
+        return _judge(observation, usage, request.limits)
+
+
+def _dispose(cgroup: RunCgroup) -> tuple[Usage | None, str | None]:
+    """Kill what is left, read the accounting, remove the cgroup; report what went wrong."""
+    usage: Usage | None = None
+    problems = []
+    try:
+        cgroup.kill_all()
+        usage = cgroup.usage()
+    except OSError as error:
+        problems.append(f"cannot empty the run's cgroup: {error}")
+    try:
+        cgroup.remove()
+    except OSError as error:
+        problems.append(f"cannot remove the run's cgroup: {error}")
+    return usage, "; ".join(problems) or None
+
+
+@dataclass
+class _Observation:
+    """What the launcher saw of one run, before the kernel's accounting is read."""
+
+    stdout: bytearray = field(default_factory=bytearray)
+    stderr: bytearray = field(default_factory=bytearray)
+    report: bytearray = field(default_factory=bytearray)
+    wall_seconds: float = 0.0
+    exit_status: int | None = None  # what bubblewrap reported for the program (bash-style)
+    setup_finished: bool = False
+    stopped_for: str | None = None  # "wall", "cpu" or "output" when the host stopped the run
+    launch_error: str | None = None
+    bwrap_returncode: int | None = None
+    reaper_pid: int | None = None  # the sandbox's pid 1, as a host pid
+
+
+class _Execution:
+    """One run's pipes, launcher and supervision loop."""
+
+    def __init__(
+        self, host: _Host, cgroup: RunCgroup, workdir: WorkDir, request: RunRequest, uid: int
+    ) -> None:
+        self.host = host
+        self.cgroup = cgroup
+        self.workdir = workdir
+        self.request = request
+        self.limits = request.limits
+        self.uid = uid
+        self.observation = _Observation()
+        self.buffers: dict[int, bytearray] = {}
+        self.open_readers: set[int] = set()
+        self.pending_stdin = memoryview(b"")
+        self.stdin_w = -1
+        self.ours: list[int] = []  # pipe ends kept by the host, closed exactly once
+
+    def close(self, descriptor: int) -> None:
+        # Closing a number twice could close another thread's newly opened file: track ownership.
+        self.ours.remove(descriptor)
+        os.close(descriptor)
+
+    def run(self) -> _Observation:
+        ours = self.ours
+        theirs: list[int] = []  # pipe ends handed to the launcher, closed once it started
+        try:
+            stdin_r, stdin_w = _pipe(theirs, ours)
+            stdout_r, stdout_w = _pipe(ours, theirs)
+            stderr_r, stderr_w = _pipe(ours, theirs)
+            report_r, report_w = _pipe(ours, theirs)
+            status_r, status_w = _pipe(ours, theirs)
+            seccomp_r, seccomp_w = _pipe(theirs, ours)
+            _write_all(seccomp_w, self.host.seccomp_filter)  # a few hundred bytes: fits the pipe
+            self.close(seccomp_w)
+            argv = layout.bwrap_arguments(
+                bwrap=self.host.bwrap,
+                workdir=self.workdir.root,
+                generated_etc=sorted(layout.etc_files(self.uid)),
+                limits=self.limits,
+                env=self.request.env,
+                cwd=self.request.cwd,
+                seccomp_fd=seccomp_r,
+                status_fd=status_w,
+                argv=self.request.argv,
+            )
+            launcher = _Launcher(
+                procs_files=self.cgroup.procs_files,
+                limits=self.limits,
+                report_fd=report_w,
+                keep_fds=(seccomp_r, status_w),
+                uid=self.uid,
+            )
+            started = time.monotonic()
+            try:
+                process = subprocess.Popen(
+                    argv,
+                    stdin=stdin_r,
+                    stdout=stdout_w,
+                    stderr=stderr_w,
+                    close_fds=False,  # the launcher marks every other descriptor close-on-exec
+                    preexec_fn=launcher,  # noqa: PLW1509 - system calls only, see _Launcher
+                    env={},
+                )
+            except (OSError, subprocess.SubprocessError) as error:
+                self.observation.launch_error = f"cannot start bubblewrap: {error}"
+                return self.observation
+            finally:
+                for descriptor in theirs:
+                    os.close(descriptor)
+                theirs.clear()
+            try:
+                self._supervise(process, started, stdin_w, (stdout_r, stderr_r, report_r))
+            finally:
+                self.cgroup.kill_all()
+                process.wait()
+                self.observation.bwrap_returncode = process.returncode
+                self._read_status(status_r)
+                if self.observation.reaper_pid is not None:
+                    _reap_orphan(self.observation.reaper_pid, self.uid)
+            return self.observation
+        finally:
+            for descriptor in ours + theirs:
+                os.close(descriptor)
+            ours.clear()
+
+    def _supervise(
+        self, process: subprocess.Popen[bytes], started: float, stdin_w: int, readers: Sequence[int]
+    ) -> None:
+        observation = self.observation
+        outputs = (observation.stdout, observation.stderr, observation.report)
+        self.buffers = dict(zip(readers, outputs, strict=True))
+        self.open_readers = set(readers)
+        self.pending_stdin = memoryview(self.request.stdin)
+        self.stdin_w = stdin_w
+        deadline = started + self.limits.wall_seconds
+        with selectors.DefaultSelector() as selector, _pidfd(process.pid) as pidfd:
+            selector.register(pidfd, selectors.EVENT_READ)
+            for descriptor in readers:
+                os.set_blocking(descriptor, False)
+                selector.register(descriptor, selectors.EVENT_READ)
+            if self.pending_stdin:
+                os.set_blocking(stdin_w, False)
+                selector.register(stdin_w, selectors.EVENT_WRITE)
+            else:
+                self.close(stdin_w)  # EOF at once: a program reading stdin forever sees its end
+            exited_at: float | None = None
+            while self.open_readers or exited_at is None:
+                observation.stopped_for = self._limit_reached(deadline, exited_at)
+                if observation.stopped_for or (
+                    exited_at is not None and time.monotonic() > exited_at + EXIT_GRACE_SECONDS
+                ):
+                    break
+                timeout = min(deadline - time.monotonic(), CPU_POLL_SECONDS)
+                for key, _ in selector.select(max(timeout, 0)):
+                    if key.fd == pidfd:
+                        exited_at = time.monotonic()
+                        observation.wall_seconds = exited_at - started
+                        selector.unregister(pidfd)
+                    elif key.fd == stdin_w:
+                        self._feed(selector)
+                    elif not self._drain(selector, key.fd):
+                        observation.stopped_for = "output"
+                        break
+                if observation.stopped_for:
+                    break
+            if exited_at is None:
+                observation.wall_seconds = time.monotonic() - started
+            # Whatever is still buffered in the pipes was written within the limits: keep it.
+            self.cgroup.kill_all()
+            for descriptor in list(self.open_readers):
+                self._drain(selector, descriptor, until_eof=True)
+
+    def _limit_reached(self, deadline: float, exited_at: float | None) -> str | None:
+        if time.monotonic() >= deadline:
+            return "wall"
+        # RLIMIT_CPU counts one process; the cgroup counts them all (a multi-process burner).
+        if exited_at is None and self.cgroup.cpu_seconds() > self.limits.cpu_seconds:
+            return "cpu"
+        return None
+
+    def _feed(self, selector: selectors.BaseSelector) -> None:
+        pending = self.pending_stdin
+        try:
+            pending = pending[os.write(self.stdin_w, pending[:READ_CHUNK]) :]
+        except BlockingIOError:
+            return
+        except OSError:
+            pending = pending[:0]  # the program closed its stdin; the rest is not wanted
+        self.pending_stdin = pending
+        if not pending:
+            selector.unregister(self.stdin_w)
+            self.close(self.stdin_w)
+
+    def _drain(
+        self, selector: selectors.BaseSelector, descriptor: int, *, until_eof: bool = False
+    ) -> bool:
+        """Read what is available; False once the output cap is exceeded."""
+        buffer = self.buffers[descriptor]
+        cap = self.limits.output_bytes
+        while True:
+            try:
+                chunk = os.read(descriptor, READ_CHUNK)
+            except BlockingIOError:
+                return True
+            if not chunk:
+                selector.unregister(descriptor)
+                self.open_readers.discard(descriptor)
+                return True
+            buffer += chunk
+            if len(buffer) > cap:
+                del buffer[cap:]
+                return False
+            if not until_eof:
+                return True
+
+    def _read_status(self, status_r: int) -> None:
+        # bubblewrap's --json-status-fd: {"child-pid": ...} once the namespaces exist, then
+        # {"exit-code": N} only if setup finished and the program was started.
+        raw = bytearray()
+        os.set_blocking(status_r, False)
+        with contextlib.suppress(BlockingIOError):
+            while chunk := os.read(status_r, READ_CHUNK):
+                raw += chunk
+        decoder = json.JSONDecoder()
+        text = raw.decode(errors="replace")
+        position = 0
+        while position < len(text):
+            while position < len(text) and text[position].isspace():
+                position += 1
+            if position >= len(text):
+                break
+            try:
+                document, position = decoder.raw_decode(text, position)
+            except json.JSONDecodeError:
+                break
+            if isinstance(document, dict) and isinstance(document.get("child-pid"), int):
+                self.observation.reaper_pid = document["child-pid"]
+            if isinstance(document, dict) and isinstance(document.get("exit-code"), int):
+                self.observation.setup_finished = True
+                self.observation.exit_status = document["exit-code"]
+
+
+class _Launcher:
+    """Runs in the forked child before bubblewrap is exec'd: the trusted launcher.
+
+    Joining the cgroup here, before exec, means the program cannot run a single instruction
+    outside its limits (no window between start and placement). It runs as root until the last
+    step, when it drops to the slot's uid; bubblewrap then builds the namespaces unprivileged.
+    Only system calls are made (no locks, no imports), which keeps it safe after fork() in a
+    threaded server.
+    """
+
+    def __init__(
+        self,
+        *,
+        procs_files: Sequence[str],
+        limits: Limits,
+        report_fd: int,
+        keep_fds: Sequence[int],
+        uid: int,
+    ) -> None:
+        self.procs_files = tuple(procs_files)
+        self.report_fd = report_fd
+        self.keep_fds = frozenset(keep_fds)
+        self.uid = uid
+        cpu = math.ceil(limits.cpu_seconds)
+        self.rlimits = (
+            (
+                resource.RLIMIT_CPU,
+                (cpu, cpu + 1),
+            ),  # SIGXCPU at the soft limit, SIGKILL one second on
+            (resource.RLIMIT_FSIZE, (limits.file_size_mb << 20, limits.file_size_mb << 20)),
+            (resource.RLIMIT_NOFILE, (limits.open_files, limits.open_files)),
+            (resource.RLIMIT_CORE, (0, 0)),
+        )
+        self.proc_fd_dir = "/proc/self/fd"
+
+    def __call__(self) -> None:
+        for path in self.procs_files:
+            descriptor = os.open(path, os.O_WRONLY)
+            try:
+                os.write(descriptor, b"0")  # "0" is the writing process itself
+            finally:
+                os.close(descriptor)
+        os.dup2(self.report_fd, REPORT_FD)  # dup2 leaves fd 3 inheritable
+        for name in os.listdir(self.proc_fd_dir):
+            descriptor = int(name)
+            if descriptor > REPORT_FD:
+                with contextlib.suppress(OSError):
+                    os.set_inheritable(descriptor, descriptor in self.keep_fds)
+        for limit, values in self.rlimits:
+            resource.setrlimit(limit, values)
+        os.setgroups([])
+        os.setresgid(self.uid, self.uid, self.uid)
+        os.setresuid(self.uid, self.uid, self.uid)
+
+
+def _judge(observation: _Observation, usage: Usage, limits: Limits) -> RunResult:
+    exit_code, signal_number = _decode_status(observation)
+    verdict, message = _verdict(observation, usage, limits, signal_number, exit_code)
+    return RunResult(
+        verdict=verdict,
+        exit_code=exit_code,
+        signal=signal_number,
+        stdout=bytes(observation.stdout),
+        stderr=bytes(observation.stderr),
+        report=bytes(observation.report),
+        cpu_seconds=round(usage.cpu_seconds, 4),
+        wall_seconds=round(observation.wall_seconds, 4),
+        peak_memory_kb=usage.peak_memory_kb,
+        message=message,
+    )
+
+
+def _decode_status(observation: _Observation) -> tuple[int | None, int | None]:
+    status = observation.exit_status
+    if status is None:
+        returncode = observation.bwrap_returncode
+        if returncode is not None and returncode < 0:
+            return None, -returncode  # the host stopped bubblewrap itself
+        return None, None
+    # bubblewrap reports a death by signal n as 128 + n, the shell's convention.
+    if status > 128 and (status - 128) in signal.valid_signals():
+        return None, status - 128
+    return status, None
+
+
+def _verdict(
+    observation: _Observation,
+    usage: Usage,
+    limits: Limits,
+    signal_number: int | None,
+    exit_code: int | None,
+) -> tuple[Verdict, str]:
+    """The first rule that holds decides. Limits the host enforced come before how it ended.
+
+    bubblewrap reports the program's exit only when the program was started and ended by
+    itself; a run the host had to stop has no such report, so ``setup_finished`` is required
+    only of runs that ended on their own.
+    """
+    stopped = observation.stopped_for
+    ended_alone = stopped is None
+    cpu_exceeded = (
+        stopped == "cpu"
+        or usage.cpu_seconds > limits.cpu_seconds
+        or signal_number == signal.SIGXCPU
+    )
+    rules: list[tuple[bool, Verdict, str]] = [
+        (
+            observation.launch_error is not None,
+            Verdict.SANDBOX_ERROR,
+            observation.launch_error or "",
+        ),
+        (
+            ended_alone and not observation.setup_finished,
+            Verdict.SANDBOX_ERROR,
+            "bubblewrap failed to set up the sandbox",
+        ),
+        (stopped == "output", Verdict.OUTPUT_LIMIT, f"output exceeded {limits.output_bytes} bytes"),
+        (
+            usage.oom_kills > 0,
+            Verdict.MEMORY_LIMIT,
+            f"memory limit of {limits.memory_mb} MB exceeded",
+        ),
+        (
+            stopped == "wall",
+            Verdict.TIME_LIMIT,
+            f"wall-clock limit of {limits.wall_seconds:g} s exceeded",
+        ),
+        (cpu_exceeded, Verdict.TIME_LIMIT, f"CPU time limit of {limits.cpu_seconds:g} s exceeded"),
+        (
+            signal_number == signal.SIGXFSZ,
+            Verdict.OUTPUT_LIMIT,
+            f"file size limit of {limits.file_size_mb} MB exceeded",
+        ),
+        (
+            signal_number is not None,
+            Verdict.RUNTIME_ERROR,
+            f"killed by signal {_signal_name(signal_number)}",
+        ),
+        (exit_code != 0, Verdict.RUNTIME_ERROR, f"exited with status {exit_code}"),
+    ]
+    for holds, verdict, message in rules:
+        if holds:
+            return verdict, message
+    return Verdict.ACCEPTED, ""
+
+
+def _signal_name(number: int | None) -> str:
+    try:
+        return signal.Signals(number).name if number is not None else "?"
+    except ValueError:
+        return str(number)
+
+
+def _sandbox_error(message: str) -> RunResult:
+    return RunResult(
+        verdict=Verdict.SANDBOX_ERROR,
+        exit_code=None,
+        signal=None,
+        stdout=b"",
+        stderr=b"",
+        report=b"",
+        cpu_seconds=0.0,
+        wall_seconds=0.0,
+        peak_memory_kb=0,
+        message=message,
+    )
+
+
+def _pipe(read_list: list[int], write_list: list[int]) -> tuple[int, int]:
+    """A close-on-exec pipe whose ends sit above FIRST_PRIVATE_FD, recorded for cleanup."""
+    read_end, write_end = os.pipe()
+    ends = []
+    for descriptor in (read_end, write_end):
+        moved = fcntl.fcntl(descriptor, fcntl.F_DUPFD_CLOEXEC, FIRST_PRIVATE_FD)
+        os.close(descriptor)
+        ends.append(moved)
+    read_list.append(ends[0])
+    write_list.append(ends[1])
+    return ends[0], ends[1]
+
+
+def _write_all(descriptor: int, data: bytes) -> None:
+    view = memoryview(data)
+    while view:
+        view = view[os.write(descriptor, view) :]
+
+
+@contextlib.contextmanager
+def _pidfd(pid: int) -> Iterator[int]:
+    descriptor = os.pidfd_open(pid)
+    try:
+        yield descriptor
+    finally:
+        os.close(descriptor)
