@@ -44,6 +44,7 @@ SECTION_FACTOR = {
     Section.NICE_TO_HAVE: 0.35,
 }
 NICE_TO_HAVE_CAP = 0.5
+PROMINENCE = 1.25
 
 # Heading patterns, tried in order (nice-to-have before requirements: "Preferred qualifications").
 _HEADINGS: tuple[tuple[Section, re.Pattern[str]], ...] = tuple(
@@ -73,7 +74,7 @@ _HEADINGS: tuple[tuple[Section, re.Pattern[str]], ...] = tuple(
         (
             Section.COMPANY,
             r"^about (?!(the |this )?(team|role|job|position|opportunity|you\b))|who we are|"
-            r"our (company|story|mission)|the company|company (overview|description)|über uns|"
+            r"\bour (company|story|mission)|the company|company (overview|description)|über uns|"
             r"wer wir sind|qui sommes|à propos|l'entreprise|who are we",
         ),
         (
@@ -586,14 +587,23 @@ def _dedupe(evidence: list[Evidence]) -> list[Evidence]:
     return kept
 
 
-def _score(evidence: list[Evidence]) -> float:
-    scores = sorted((e.strength * SECTION_FACTOR[e.section] for e in evidence), reverse=True)
+def _score(evidence: list[Evidence], prominent_end: int) -> float:
+    scores = sorted(
+        (
+            e.strength
+            * SECTION_FACTOR[e.section]
+            # The opening lines say what the job is about; a mention there counts a bit more.
+            * (PROMINENCE if e.start < prominent_end and e.section is not Section.TITLE else 1)
+            for e in evidence
+        ),
+        reverse=True,
+    )
     # Diminishing returns: the tenth mention of Python says less than the second.
     return sum(score / (rank + 1) for rank, score in enumerate(scores))
 
 
-def _weigh(found: dict[str, list[Evidence]]) -> list[SkillMatch]:
-    scored = {skill: _score(ev) for skill, ev in found.items() if ev}
+def _weigh(found: dict[str, list[Evidence]], prominent_end: int = 0) -> list[SkillMatch]:
+    scored = {skill: _score(ev, prominent_end) for skill, ev in found.items() if ev}
     if not scored:
         return []
     top = max(scored.values())
@@ -682,7 +692,9 @@ def analyze(original: str, *, messages: list[str] | None = None) -> JobProfile:
     lines = _split_lines(text)
     title, title_index = _find_title(text, lines)
     found = _collect(text, lines, title_index)
-    skills = _weigh({skill: _dedupe(ev) for skill, ev in found.items()})
+    opening = [line for line in lines if line.end > line.start][:4]
+    prominent_end = opening[-1].end if opening else 0
+    skills = _weigh({skill: _dedupe(ev) for skill, ev in found.items()}, prominent_end)
     if not skills:
         notes.append("No technical skills found.")
     seniority, seniority_source, years = _seniority(text, title)

@@ -307,3 +307,23 @@ def test_the_json_shape_keeps_the_required_fields() -> None:
             assert {"start", "end", "text"} <= set(evidence)
     listed = [skill["weight"] for skill in payload["skills"]]
     assert listed == sorted(listed, reverse=True)
+
+
+def test_a_skill_in_the_opening_lines_weighs_more_than_one_further_down() -> None:
+    text = (
+        "Backend Engineer\n"
+        "You will build Kafka pipelines for our payments team.\n\n"
+        "About the job\nWe work in small squads.\nWe ship every day.\nWe write things down.\n\n"
+        "Requirements\n- PostgreSQL\n"
+    )
+    by_id = weights(analyze(text))
+    assert by_id["messaging"] == 1.0
+    assert by_id["sql"] < 1.0
+
+
+def test_your_mission_is_the_role_not_the_company() -> None:
+    text = (
+        "Software Engineer\n\nOur mission\nWe fight fraud.\n\n"
+        "Your mission\nBuild Kafka consumers.\n"
+    )
+    assert skill_ids(analyze(text)) == {"messaging"}

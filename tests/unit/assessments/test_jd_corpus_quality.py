@@ -16,6 +16,8 @@ CORPUS = Path(__file__).resolve().parents[2] / "fixtures" / "job_descriptions"
 # a drop below them is a regression, not noise.
 FLOORS = {
     "tuning": {"precision": 0.95, "recall": 0.95, "seniority": 0.9},
+    # Measured once, blind: micro precision 0.979, recall 0.939 (0.969 after one bug fix).
+    "heldout": {"precision": 0.93, "recall": 0.9, "seniority": 0.8},
 }
 
 
