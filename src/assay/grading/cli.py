@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from assay.grading.engine import GradingInfrastructureError, SolutionError
+from assay.grading.engine import GradingInfrastructureError, SolutionError, Suite
 from assay.grading.engine import grade as grade_solution
 from assay.grading.engine.cli_support import infer_language, read_solution
 from assay.grading.packages import PackageError, load_package
@@ -41,7 +41,8 @@ def grade(
         package = load_package(task_dir)
         language = language or infer_language(package, solution_path)
         files = read_solution(package, language, solution_path)
-        report = grade_solution(package, files, language=language, suite=suite)  # type: ignore[arg-type]
+        chosen: Suite = "sample" if suite == "sample" else "hidden"
+        report = grade_solution(package, files, language=language, suite=chosen)
     except (PackageError, SolutionError) as exc:
         raise click.ClickException(str(exc)) from exc
     except GradingInfrastructureError as exc:

@@ -45,6 +45,14 @@ SOURCE_SUFFIX: dict[Language, str] = {
 }
 
 
+# io tasks run one program; this file is its entry point (Java: the class Main).
+IO_ENTRY: dict[Language, str] = {
+    Language.PYTHON: "main.py",
+    Language.NODE: "main.js",
+    Language.JAVA: "Main.java",
+}
+
+
 class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
@@ -84,7 +92,7 @@ class Performance(_Strict):
 
 
 class _ItemHeader(_Strict):
-    format: Literal[1] = FORMAT_VERSION
+    format: Literal[1] = 1
     id: str = Field(pattern=ID_PATTERN, max_length=80)
     version: int = Field(ge=1)
     title: str = Field(min_length=3, max_length=120)
@@ -194,6 +202,7 @@ class TaskPackage:
     schema_sql: str = ""
     datasets: dict[str, str] = field(default_factory=dict)  # name -> SQL that loads the data
     reference_sql: str = ""
+    starter_sql: str = ""
     mutant_sql: dict[str, str] = field(default_factory=dict)
 
     @property
@@ -217,7 +226,7 @@ class TaskPackage:
 
     def starter(self, language: str) -> Files:
         if isinstance(self.manifest, SqlManifest):
-            return {"solution.sql": ""}
+            return {"solution.sql": self.starter_sql}
         return dict(self.languages[Language(language)].starter)
 
     def mutants(self, language: str) -> dict[str, Files]:
@@ -333,6 +342,9 @@ def _load_language(root: Path, manifest: CodingManifest, language: Language) -> 
     if undeclared:
         raise PackageError(base / "mutants", f"not declared in task.yaml: {sorted(undeclared)}")
     unit = manifest.tests.kind == "unit"
+    entry = IO_ENTRY[language]
+    if not unit and entry not in starter:
+        raise PackageError(base / "starter", f"an io task's {language.value} entry file is {entry}")
     hidden = _read_tree(base / "tests" / "hidden") if unit else {}
     sample = _read_tree(base / "tests" / "sample") if unit else {}
     performance: Files = {}
@@ -386,6 +398,7 @@ def _load_sql(root: Path, manifest: SqlManifest, statement: str, digest: str) ->
         schema_sql=_read_text(root / "schema.sql"),
         datasets=datasets,
         reference_sql=_read_text(root / "reference.sql"),
+        starter_sql=_read_text(root / "starter.sql") if (root / "starter.sql").exists() else "",
         mutant_sql=mutant_sql,
     )
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import re
+import signal
 import zipfile
 from collections.abc import Mapping
 
@@ -20,16 +21,15 @@ from assay.grading.sandbox import Limits, RunRequest, RunResult, Sandbox, Verdic
 from . import messages
 from .comparators import io_comparator
 from .errors import TaskPackageDefect
-from .execution import WrappedRun, encode, run, run_wrapper, tail
+from .execution import Section, WrappedRun, encode, run, run_wrapper, tail
 from .junit import MalformedReport, is_assertion, parse
 from .languages import (
-    IO_ENTRY,
     PYTHON,
     PYTHON_ENV,
     TESTS_DIR,
     io_script,
     java_compile_script,
-    test_name,
+    reported_name,
     unit_script,
 )
 from .report import Suite, TestOutcome
@@ -97,17 +97,10 @@ def _run_unit(
 def _unit_outcomes(
     wrapped: WrappedRun, language: Language, suite: Suite, weights: Mapping[str, float]
 ) -> list[TestOutcome]:
-    result, sections = wrapped.result, wrapped.sections
-    if result.verdict in _RUN_FAILURES:
-        return _whole_run_failed(result.verdict, weights, suite, detail=result.message)
-    if sections is None:
-        # No trustworthy report: the candidate's code killed the runner, or forged the report.
-        detail = f"{result.message}\n{tail(result.stderr)}"
-        return _whole_run_failed(Verdict.RUNTIME_ERROR, weights, suite, detail=detail)
-    compile_errors = [s for s in sections if s.kind == "compile_error"]
-    if compile_errors:
-        detail = tail(compile_errors[0].payload)
-        return _whole_run_failed(Verdict.COMPILE_ERROR, weights, suite, detail=detail)
+    failure = _run_failure(wrapped)
+    if failure is not None:
+        return _whole_run_failed(failure[0], weights, suite, detail=failure[1])
+    sections = wrapped.sections or []
     outcomes: list[TestOutcome] = []
     for section in sections:
         if section.kind != "junit":
@@ -117,7 +110,7 @@ def _unit_outcomes(
         except MalformedReport as exc:
             return _whole_run_failed(Verdict.RUNTIME_ERROR, weights, suite, detail=str(exc))
         for case in cases:
-            name = test_name(language, case, section.label)
+            name = reported_name(language, case, section.label)
             if case.status == "passed":
                 verdict = Verdict.ACCEPTED
             elif case.status != "skipped" and is_assertion(case):
@@ -138,6 +131,44 @@ def _unit_outcomes(
             Verdict.RUNTIME_ERROR, weights, suite, detail="no test results were reported"
         )
     return outcomes + _not_run(outcomes, weights, suite)
+
+
+def _run_failure(wrapped: WrappedRun) -> tuple[Verdict, str] | None:
+    """Why the run as a whole produced no per-test results, if it did not."""
+    result, sections = wrapped.result, wrapped.sections
+    if result.verdict in _RUN_FAILURES:
+        return result.verdict, result.message
+    if sections is None:
+        # No trustworthy report: the candidate's code killed the runner, or forged the report.
+        return Verdict.RUNTIME_ERROR, f"{result.message}\n{tail(result.stderr)}"
+    killed = _killed_runner(sections, result)
+    if killed is not None:
+        return killed, f"test runner killed: {killed}"
+    for section in sections:
+        if section.kind == "compile_error":
+            return Verdict.COMPILE_ERROR, tail(section.payload)
+    return None
+
+
+def _killed_runner(sections: list[Section], result: RunResult) -> Verdict | None:
+    """The verdict for a test runner that died of a signal the sandbox did not see.
+
+    RLIMIT_CPU is per process: when it kills the runner (SIGXCPU) our wrapper shell survives
+    and exits normally, so the sandbox reports accepted. The wrapper's status section tells.
+    """
+    for section in sections:
+        if section.kind != "status" or not section.payload.isdigit():
+            continue
+        code = int(section.payload)
+        if code == 128 + signal.SIGXCPU:
+            return Verdict.TIME_LIMIT
+        if code == 128 + signal.SIGKILL:
+            return Verdict.MEMORY_LIMIT if _near_memory_limit(result) else Verdict.RUNTIME_ERROR
+    return None
+
+
+def _near_memory_limit(result: RunResult) -> bool:
+    return "memory" in result.message.lower()
 
 
 def _weight(weights: Mapping[str, float], name: str) -> float:
@@ -371,4 +402,4 @@ def _coding(package: TaskPackage) -> CodingManifest:
     return package.manifest
 
 
-__all__ = ["IO_ENTRY", "grade_io", "grade_unit"]
+__all__ = ["grade_io", "grade_unit"]

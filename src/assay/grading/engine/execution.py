@@ -28,6 +28,7 @@ SHELL_PRELUDE = """\
 IFS= read -r token || exit 0
 printf '%s\\n' "$token" >&3
 emit() { n=$(wc -c < "$3"); printf '%s %s %s\\n' "$1" "$2" "$n" >&3; cat "$3" >&3; }
+status() { printf '%s' "$1" > /tmp/status.txt; emit status "$2" /tmp/status.txt; }
 """
 
 

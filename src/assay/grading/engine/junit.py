@@ -16,6 +16,7 @@ MAX_CASES = 5000
 _DTD = re.compile(rb"<!(DOCTYPE|ENTITY)", re.IGNORECASE)
 
 Status = Literal["passed", "failed", "error", "skipped"]
+_STATUS: dict[str, Status] = {"failure": "failed", "error": "error", "skipped": "skipped"}
 
 
 class MalformedReport(Exception):
@@ -80,7 +81,7 @@ def _case(element: ET.Element, suites: tuple[str, ...]) -> JUnitCase:
     message = kind = text = ""
     for outcome in element:
         if outcome.tag in ("failure", "error", "skipped"):
-            status = "failed" if outcome.tag == "failure" else outcome.tag  # type: ignore[assignment]
+            status = _STATUS[outcome.tag]
             message = outcome.get("message", "")
             kind = outcome.get("type", "")
             text = outcome.text or ""

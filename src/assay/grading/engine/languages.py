@@ -10,7 +10,7 @@ import shlex
 from collections.abc import Iterable
 from pathlib import Path, PurePosixPath
 
-from assay.grading.packages import Language
+from assay.grading.packages import IO_ENTRY, Language
 
 from .junit import JUnitCase
 
@@ -38,7 +38,6 @@ JUNIT_COMPILE_CLASSPATH = ":".join(
 JUNIT_CONSOLE = f"{JUNIT_DIR}/junit-platform-console-standalone.jar"
 
 TESTS_DIR = "tests"
-IO_ENTRY = {Language.PYTHON: "main.py", Language.NODE: "main.js", Language.JAVA: "Main.java"}
 
 # Compiles each file without running or writing anything; prints the error a candidate needs.
 _PYTHON_SYNTAX_CHECK = (
@@ -92,6 +91,7 @@ def unit_script(
             f"{PYTHON} -m pytest -q --tb=short --show-capture=no -p no:cacheprovider"
             " --continue-on-collection-errors -o junit_family=xunit1"
             f" --junitxml=/tmp/report.xml {TESTS_DIR} </dev/null >/dev/null 3>&-\n"
+            "status $? -\n"
             "[ -f /tmp/report.xml ] && emit junit - /tmp/report.xml\n"
             "exit 0\n"
         )
@@ -108,6 +108,7 @@ def unit_script(
                 f"rm -f /tmp/report.xml; {NODE} --max-old-space-size={heap} --test"
                 " --test-reporter=junit --test-reporter-destination=/tmp/report.xml"
                 f" {shlex.quote(TESTS_DIR + '/' + path)} </dev/null >/dev/null 3>&-\n"
+                f"status $? {label}\n"
                 f"[ -f /tmp/report.xml ] && emit junit {label} /tmp/report.xml\n"
             )
         return "".join(lines) + "exit 0\n"
@@ -122,6 +123,7 @@ def unit_script(
         "fi\n"
         f"{JAVA} {flags} -jar {JUNIT_CONSOLE} --class-path /tmp/classes --scan-class-path"
         " --reports-dir /tmp/reports --disable-banner --details=none </dev/null >/dev/null 3>&-\n"
+        "status $? -\n"
         "[ -f /tmp/reports/TEST-junit-jupiter.xml ] &&"
         " emit junit - /tmp/reports/TEST-junit-jupiter.xml\n"
         "exit 0\n"
@@ -176,7 +178,7 @@ def java_compile_script(solution: Iterable[str], memory_mb: int) -> str:
 _JAVA_METHOD = re.compile(r"^([^()\s]+)\([^)]*\)(.*)$")
 
 
-def test_name(language: Language, case: JUnitCase, label: str) -> str:
+def reported_name(language: Language, case: JUnitCase, label: str) -> str:
     """The reported name of a test: "<test file path without extension>::<test>".
 
     python: "test_bucket::test_refill" ("test_bucket::TestClass::test_x", "…::test_p[3]")

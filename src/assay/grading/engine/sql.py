@@ -217,8 +217,8 @@ def ensure_template(admin: psycopg.Connection[Any], package: TaskPackage, datase
     try:
         dsn = psycopg.conninfo.make_conninfo(admin.info.dsn, dbname=building)
         with psycopg.connect(dsn, autocommit=True) as conn:
-            conn.execute(package.schema_sql)  # type: ignore[arg-type] # author's trusted SQL
-            conn.execute(package.datasets[dataset])  # type: ignore[arg-type]
+            conn.execute(package.schema_sql)  # the author's trusted SQL
+            conn.execute(package.datasets[dataset])
         admin.execute(
             sql.SQL("REVOKE ALL ON DATABASE {} FROM PUBLIC").format(sql.Identifier(building))
         )
@@ -305,7 +305,7 @@ def _run_pg_query(conn: psycopg.Connection[Any], query: str, max_rows: int) -> Q
     try:
         # prepare=True sends one Parse message: several statements are refused by the server,
         # so a candidate cannot `SET statement_timeout = 0; SELECT ...`.
-        cursor = conn.execute(query, prepare=True)  # type: ignore[arg-type] # candidate text
+        cursor = conn.execute(query, prepare=True)
         if cursor.description is None:
             return QueryResult(
                 error="the statement returns no rows (is it a SELECT?)", kind="runtime"

@@ -1,0 +1,2 @@
+-- One SELECT statement returning:
+--   region, customer_name, total_cents, region_rank, share_pct
