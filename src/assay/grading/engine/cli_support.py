@@ -25,6 +25,9 @@ def infer_language(package: TaskPackage, path: Path) -> str:
 
 def read_solution(package: TaskPackage, language: str, path: Path) -> dict[str, str]:
     """A single file becomes the task's solution file; a directory gives its files by path."""
+    if language not in package.language_names():
+        accepted = ", ".join(package.language_names())
+        raise SolutionError(f"{package.id} accepts {accepted}, not {language!r}")
     if path.is_file():
         if language == "sql":
             return {"solution.sql": _read(path)}
