@@ -18,6 +18,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "demo": ("assay.demo.cli:demo", "Seed the demo organization."),
     "user": ("assay.accounts.cli:user", "Manage organizations and accounts."),
     "grade": ("assay.grading.cli:grade", "Grade a solution against a task package."),
+    "grading": ("assay.grading.jobs_cli:grading", "Queue, sweep and re-grade submissions."),
     "worker": ("assay.jobs.worker:worker", "Run a worker for grading and mail jobs."),
     "content": ("assay.content.cli:content", "Validate, count and exchange content."),
     "jd": ("assay.assessments.cli:jd", "Analyse a job description."),

@@ -2,6 +2,7 @@
 
 from assay.accounts import models as accounts_models
 from assay.db.base import Base
+from assay.grading import models as grading_models
 from assay.mail import models as mail_models
 
-__all__ = ["Base", "accounts_models", "mail_models"]
+__all__ = ["Base", "accounts_models", "grading_models", "mail_models"]
