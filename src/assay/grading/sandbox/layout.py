@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import atexit
 import glob
 import os
+import shutil
+import tempfile
+import threading
 from collections.abc import Mapping, Sequence
 from functools import lru_cache
 from pathlib import Path
@@ -40,7 +44,7 @@ def etc_files(uid: int) -> dict[str, bytes]:
 
 @lru_cache(maxsize=1)
 def system_mounts() -> tuple[str, ...]:
-    """bubblewrap arguments for /usr, its top-level links and the host /etc entries (cached)."""
+    """bubblewrap arguments for /usr and its top-level links (cached)."""
     arguments = ["--ro-bind", "/usr", "/usr"]
     for name in USR_LINKS:
         path = Path("/") / name
@@ -48,17 +52,52 @@ def system_mounts() -> tuple[str, ...]:
             arguments += ["--symlink", os.readlink(path), f"/{name}"]
         elif path.is_dir():
             arguments += ["--ro-bind", str(path), str(path)]
-    for pattern in ETC_PATTERNS:
-        for match in sorted(glob.glob(f"/etc/{pattern}")):
-            arguments += ["--ro-bind", match, match]
     return tuple(arguments)
+
+
+_etc_snapshots: dict[int, Path] = {}
+_etc_lock = threading.Lock()
+
+
+def etc_snapshot(uid: int) -> Path:
+    """A private copy of the /etc the sandbox sees, made once per process and slot uid.
+
+    One bind mount of a prepared directory instead of one per host entry: each bind costs
+    bubblewrap a mount and a read-only remount, about 0.15 ms apiece. The copy is root-owned,
+    read-only to everyone else, and removed when this process exits.
+    """
+    with _etc_lock:
+        if uid in _etc_snapshots:
+            return _etc_snapshots[uid]
+        base = "/dev/shm" if os.path.isdir("/dev/shm") else None  # noqa: S108 - mkdtemp inside
+        root = Path(tempfile.mkdtemp(prefix="assay-etc-", dir=base))
+        atexit.register(shutil.rmtree, root, ignore_errors=True)
+        try:
+            for pattern in ETC_PATTERNS:
+                for match in sorted(glob.glob(f"/etc/{pattern}")):
+                    source = Path(match)
+                    target = root / source.name
+                    if source.is_symlink() or not source.is_dir():
+                        shutil.copy2(source, target, follow_symlinks=False)
+                    else:
+                        shutil.copytree(source, target, symlinks=True)
+            for name, content in etc_files(uid).items():
+                (root / name).write_bytes(content)
+            for path in [root, *root.rglob("*")]:
+                if not path.is_symlink():
+                    path.chmod(0o755 if path.is_dir() else 0o644)
+        except BaseException:
+            shutil.rmtree(root, ignore_errors=True)
+            raise
+        _etc_snapshots[uid] = root
+        return root
 
 
 def bwrap_arguments(
     *,
     bwrap: str,
     workdir: Path,
-    generated_etc: Sequence[str],
+    etc: Path,
     limits: Limits,
     env: Mapping[str, str],
     cwd: str,
@@ -80,9 +119,8 @@ def bwrap_arguments(
         "--hostname",
         HOSTNAME,
         *system_mounts(),
-    ]
-    for name in generated_etc:
-        arguments += ["--ro-bind", str(workdir / "etc" / name), f"/etc/{name}"]
+        "--ro-bind", str(etc), "/etc",
+    ]  # fmt: skip
     arguments += [
         "--proc", "/proc",
         "--dev", "/dev",

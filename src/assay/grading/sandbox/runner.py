@@ -136,7 +136,7 @@ class Sandbox:
 
     def run(self, request: RunRequest) -> RunResult:
         host = _host()
-        workdir = WorkDir.create(request.files, gid=self.uid, etc_files=layout.etc_files(self.uid))
+        workdir = WorkDir.create(request.files, gid=self.uid)
         try:
             name = f"run-{os.getpid()}-{self.slot}-{next(_run_numbers)}"
             try:
@@ -226,7 +226,7 @@ class _Execution:
             argv = layout.bwrap_arguments(
                 bwrap=self.host.bwrap,
                 workdir=self.workdir.root,
-                generated_etc=sorted(layout.etc_files(self.uid)),
+                etc=layout.etc_snapshot(self.uid),
                 limits=self.limits,
                 env=self.request.env,
                 cwd=self.request.cwd,

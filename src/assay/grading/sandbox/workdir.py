@@ -25,27 +25,21 @@ MEMORY_BACKED_DIR = "/dev/shm"  # noqa: S108 - mkdtemp makes a private directory
 
 
 class WorkDir:
-    """``root/box`` becomes /box; ``root/etc/*`` become generated files of the sandbox's /etc."""
+    """``root/box`` becomes /box in the sandbox."""
 
     def __init__(self, root: Path) -> None:
         self.root = root
         self.box = root / "box"
-        self.etc = root / "etc"
 
     @classmethod
-    def create(
-        cls, files: Mapping[str, bytes], *, gid: int, etc_files: Mapping[str, bytes]
-    ) -> WorkDir:
+    def create(cls, files: Mapping[str, bytes], *, gid: int) -> WorkDir:
         relative = {name: _checked_relative(name) for name in files}
         base = MEMORY_BACKED_DIR if os.path.isdir(MEMORY_BACKED_DIR) else None
         workdir = cls(Path(tempfile.mkdtemp(prefix="assay-run-", dir=base)))  # 0700, owned by root
         try:
             os.chown(workdir.root, 0, gid, follow_symlinks=False)
             os.chmod(workdir.root, ROOT_MODE, follow_symlinks=False)
-            for directory in (workdir.box, workdir.etc):
-                _mkdir(directory)
-            for name, content in etc_files.items():
-                _write_new(workdir.etc / _checked_relative(name), content)
+            _mkdir(workdir.box)
             for name, path in relative.items():
                 target = workdir.box / path
                 for parent in reversed(target.relative_to(workdir.box).parents[:-1]):

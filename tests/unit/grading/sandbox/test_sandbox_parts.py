@@ -19,18 +19,17 @@ GID = 61999
 @pytest.mark.parametrize("name", ["/etc/passwd", "../escape.py", "a/../../b", "", "a//b", "./x"])
 def test_file_names_must_stay_inside_the_work_directory(name: str) -> None:
     with pytest.raises(ValueError, match="plain relative path"):
-        WorkDir.create({name: b"x"}, gid=GID, etc_files={})
+        WorkDir.create({name: b"x"}, gid=GID)
 
 
 def test_the_work_directory_is_private_and_read_only_to_the_sandbox() -> None:
-    workdir = WorkDir.create({"pkg/main.py": b"print(1)\n"}, gid=GID, etc_files={"passwd": b"x"})
+    workdir = WorkDir.create({"pkg/main.py": b"print(1)\n"}, gid=GID)
     try:
         root = workdir.root.lstat()
         assert (root.st_uid, root.st_gid, stat.S_IMODE(root.st_mode)) == (0, GID, 0o750)
         source = (workdir.box / "pkg" / "main.py").lstat()
         assert (source.st_uid, stat.S_IMODE(source.st_mode)) == (0, 0o644)
         assert (workdir.box / "pkg" / "main.py").read_bytes() == b"print(1)\n"
-        assert (workdir.etc / "passwd").read_bytes() == b"x"
     finally:
         workdir.remove()
     assert not workdir.root.exists()
@@ -40,7 +39,7 @@ def test_removing_the_work_directory_never_follows_a_planted_link(tmp_path: Path
     victim = tmp_path / "victim"
     victim.mkdir()
     (victim / "keep.txt").write_text("host data")
-    workdir = WorkDir.create({"main.py": b""}, gid=GID, etc_files={})
+    workdir = WorkDir.create({"main.py": b""}, gid=GID)
     os.symlink(victim, workdir.box / "link")
     os.symlink(victim / "keep.txt", workdir.box / "file-link")
     workdir.remove()
