@@ -1,0 +1,24 @@
+WITH queue AS (
+    SELECT
+        r.show_id,
+        r.id AS request_id,
+        r.party_size,
+        r.cancelled_at,
+        s.capacity,
+        ROW_NUMBER() OVER w AS queue_position,
+        COALESCE(SUM(r.party_size) OVER (w ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), 0)
+            AS seats_before
+    FROM booking_requests AS r
+    JOIN shows AS s ON s.id = r.show_id
+    WINDOW w AS (PARTITION BY r.show_id ORDER BY r.requested_at, r.id)
+)
+SELECT
+    show_id,
+    queue_position,
+    request_id,
+    party_size,
+    seats_before,
+    CASE WHEN seats_before + party_size <= capacity THEN 'confirmed' ELSE 'waitlisted' END AS status
+FROM queue
+WHERE cancelled_at IS NULL
+ORDER BY show_id, queue_position;

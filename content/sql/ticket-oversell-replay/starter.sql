@@ -1,0 +1,2 @@
+-- One SELECT statement returning:
+--   show_id, queue_position, request_id, party_size, seats_before, status
