@@ -107,7 +107,12 @@ def _outcome(
 
 
 def run_sqlite(
-    sandbox: Sandbox, package: TaskPackage, query: str, names: list[str]
+    sandbox: Sandbox,
+    package: TaskPackage,
+    query: str,
+    names: list[str],
+    *,
+    candidate_is_reference: bool = False,
 ) -> dict[str, tuple[QueryResult, QueryResult]]:
     """One sandbox run for every dataset: the driver runs reference and candidate on each."""
     manifest = _sql(package)
@@ -137,7 +142,8 @@ def run_sqlite(
     if result.verdict != Verdict.ACCEPTED:
         # The driver bounds each query itself, so the run failing as a whole means the
         # candidate's query blew the memory or output limit (or the driver is broken).
-        if result.verdict in (Verdict.MEMORY_LIMIT, Verdict.OUTPUT_LIMIT, Verdict.TIME_LIMIT):
+        limits_hit = (Verdict.MEMORY_LIMIT, Verdict.OUTPUT_LIMIT, Verdict.TIME_LIMIT)
+        if result.verdict in limits_hit and not candidate_is_reference:
             kind = {"memory_limit": "runtime", "output_limit": "too_many_rows"}.get(
                 result.verdict.value, "timeout"
             )
@@ -163,9 +169,10 @@ def _reference_only(
     sandbox: Sandbox, package: TaskPackage, names: list[str]
 ) -> dict[str, QueryResult]:
     # The candidate's query sank the whole run; re-run with the reference in both seats.
-    return {
-        n: pair[0] for n, pair in run_sqlite(sandbox, package, package.reference_sql, names).items()
-    }
+    results = run_sqlite(
+        sandbox, package, package.reference_sql, names, candidate_is_reference=True
+    )
+    return {n: pair[0] for n, pair in results.items()}
 
 
 def _query_result(raw: Mapping[str, Any]) -> QueryResult:

@@ -84,3 +84,10 @@ def test_column_names_and_order_matter_for_this_task(top_customers, sandbox):
     unordered = reference.replace("ORDER BY region, region_rank, customer_name", "ORDER BY 3")
     report = grade(top_customers, sql(unordered), language="sql", sandbox=sandbox)
     assert report.verdict == Verdict.WRONG_ANSWER
+
+
+def test_a_huge_result_is_the_candidates_output_limit(top_customers, sandbox):
+    huge = "SELECT printf('%.*c', 200000, 'x') AS padding FROM orders"
+    report = grade(top_customers, sql(huge), language="sql", suite="sample", sandbox=sandbox)
+    assert report.verdict == Verdict.OUTPUT_LIMIT
+    assert report.score == 0
