@@ -2,15 +2,18 @@
 
 from assay.integrity.fingerprint import Fingerprint, fingerprint
 from assay.integrity.index import (
+    CorpusComparison,
     FingerprintIndex,
     Fragment,
     SimilarPair,
     compare_corpus,
     fragments_between,
+    score_corpus,
 )
 from assay.integrity.threshold import Threshold, estimate_threshold
 
 __all__ = [
+    "CorpusComparison",
     "Fingerprint",
     "FingerprintIndex",
     "Fragment",
@@ -20,4 +23,5 @@ __all__ = [
     "estimate_threshold",
     "fingerprint",
     "fragments_between",
+    "score_corpus",
 ]

@@ -19,8 +19,8 @@ from assay.integrity.tokens import TokenStream, normalise
 # k: a match must span this many normalised tokens to count (the noise threshold).
 # window: any match of window + k - 1 tokens is guaranteed to share a fingerprint.
 # Chosen on the bench's development seed (bench/similarity.py --seed 1): see decision 0008.
-DEFAULT_K = 12
-DEFAULT_WINDOW = 6
+DEFAULT_K = 9
+DEFAULT_WINDOW = 5
 
 _BASE = np.uint64(0x100000001B3)
 _MIX_1 = np.uint64(0xBF58476D1CE4E5B9)

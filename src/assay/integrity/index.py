@@ -27,6 +27,11 @@ MIN_COMMON_DOCUMENTS = 3
 # aligning fragments (it would pair every occurrence with every other).
 MAX_OCCURRENCES_FOR_FRAGMENTS = 8
 
+# Added to the score's denominator, in fingerprints: two files that share their only two
+# fingerprints are weak evidence (tiny functions look alike once names are erased), two that
+# share 200 of 200 are strong. With 2, a 2-of-2 match scores 0.5 and 200-of-200 scores 0.99.
+DEFAULT_EVIDENCE_PRIOR = 2.0
+
 Score = Literal["containment", "jaccard"]
 
 
@@ -91,6 +96,57 @@ class FingerprintIndex:
         return {value for value, docs in self.postings.items() if len(docs) > limit}
 
 
+@dataclass
+class CorpusComparison:
+    """Scores of every pair that shares a kept fingerprint, as arrays (cheap for millions of
+    pairs); :meth:`pairs` turns the interesting ones into :class:`SimilarPair` objects."""
+
+    names: list[str]
+    fingerprints: list[Fingerprint]
+    leaked_names: list[str]
+    leaked_fingerprints: list[Fingerprint]
+    ignored: set[int]
+    # One entry per scored pair: row is a submission, col a submission (leaked False) or a
+    # leaked solution (leaked True).
+    rows: npt.NDArray[np.int64]
+    cols: npt.NDArray[np.int64]
+    shared: npt.NDArray[np.int64]
+    similarity: npt.NDArray[np.float64]
+    leaked: npt.NDArray[np.bool_]
+
+    @property
+    def submission_pairs(self) -> int:
+        """How many submission pairs exist, zeros included (for threshold estimation)."""
+        count = len(self.names)
+        return count * (count - 1) // 2
+
+    def pairs(self, min_similarity: float = 0.0, fragments_from: float = 0.0) -> list[SimilarPair]:
+        """Pairs scoring above ``min_similarity``, most similar first; fragments are aligned for
+        those at or above ``fragments_from`` (pass a value above 1 to skip alignment)."""
+        chosen = np.nonzero(self.similarity > min_similarity)[0]
+        pairs = []
+        for i in chosen.tolist():
+            row, col = int(self.rows[i]), int(self.cols[i])
+            leaked = bool(self.leaked[i])
+            other = self.leaked_fingerprints if leaked else self.fingerprints
+            other_names = self.leaked_names if leaked else self.names
+            pairs.append(
+                _pair(
+                    self.names[row],
+                    self.fingerprints[row],
+                    other_names[col],
+                    other[col],
+                    shared=int(self.shared[i]),
+                    similarity=float(self.similarity[i]),
+                    ignored=self.ignored,
+                    fragments_from=fragments_from,
+                    leaked=leaked,
+                )
+            )
+        pairs.sort(key=lambda p: (-p.similarity, p.a, p.b))
+        return pairs
+
+
 def compare_corpus(
     submissions: Mapping[str, Fingerprint],
     *,
@@ -98,67 +154,80 @@ def compare_corpus(
     template: Fingerprint | Iterable[Fingerprint] | None = None,
     common_fraction: float = DEFAULT_COMMON_FRACTION,
     min_similarity: float = 0.0,
-    score: Score = "containment",
-    with_fragments: bool = True,
+    score: Score = "jaccard",
+    evidence_prior: float = DEFAULT_EVIDENCE_PRIOR,
+    fragments_from: float = 0.0,
 ) -> list[SimilarPair]:
     """Every submission pair, and every submission against every leaked solution, whose
-    similarity exceeds ``min_similarity``; most similar first.
+    similarity exceeds ``min_similarity``; most similar first. See :func:`score_corpus`."""
+    comparison = score_corpus(
+        submissions,
+        leaked=leaked,
+        template=template,
+        common_fraction=common_fraction,
+        score=score,
+        evidence_prior=evidence_prior,
+    )
+    return comparison.pairs(min_similarity=min_similarity, fragments_from=fragments_from)
+
+
+def score_corpus(
+    submissions: Mapping[str, Fingerprint],
+    *,
+    leaked: Mapping[str, Fingerprint] | None = None,
+    template: Fingerprint | Iterable[Fingerprint] | None = None,
+    common_fraction: float = DEFAULT_COMMON_FRACTION,
+    score: Score = "jaccard",
+    evidence_prior: float = DEFAULT_EVIDENCE_PRIOR,
+) -> CorpusComparison:
+    """Score every pair of submissions (and submission-leak pair) that shares a fingerprint.
 
     Hashes in the template (fingerprint it with ``window=1`` so every k-gram is present) or in
-    more than ``common_fraction`` of the submissions are ignored on both sides.
+    more than ``common_fraction`` of the submissions are ignored on both sides. The score is
+    shared / (|A ∪ B| + prior) for ``"jaccard"`` or shared / (min(|A|, |B|) + prior) for
+    ``"containment"``, over distinct kept hashes; the prior (in fingerprints) discounts pairs
+    of tiny files, whose few fingerprints are weak evidence.
     """
     leaked = leaked or {}
     _check_compatible([*submissions.values(), *leaked.values()])
     index = FingerprintIndex()
     for name, fp in submissions.items():
         index.add(name, fp)
-    ignored = index.common_hashes(common_fraction)
-    ignored |= _template_hashes(template)
-
+    ignored = index.common_hashes(common_fraction) | _template_hashes(template)
     kept = [_kept_hashes(fp, ignored) for fp in index.fingerprints]
     leaked_names = list(leaked)
     leaked_kept = [_kept_hashes(leaked[name], ignored) for name in leaked_names]
     columns = _column_ids(kept + leaked_kept)
     subs = _incidence(kept, columns)
-    pairs: list[SimilarPair] = []
-
-    shared = sparse.triu(subs @ subs.T, k=1).tocoo()
     sizes = np.array([len(h) for h in kept], dtype=np.float64)
-    for row, col, count in _scored(shared, sizes, sizes, score, min_similarity):
-        pairs.append(
-            _pair(
-                index.names[row],
-                index.fingerprints[row],
-                index.names[col],
-                index.fingerprints[col],
-                shared=count,
-                similarity=_similarity(count, sizes[row], sizes[col], score),
-                ignored=ignored,
-                with_fragments=with_fragments,
-                leaked=False,
-            )
-        )
+
+    among = sparse.triu(subs @ subs.T, k=1).tocoo()
+    parts = [(among, sizes, False)]
     if leaked_names:
-        leaks = _incidence(leaked_kept, columns)
         leak_sizes = np.array([len(h) for h in leaked_kept], dtype=np.float64)
-        against = (subs @ leaks.T).tocoo()
-        for row, col, count in _scored(against, sizes, leak_sizes, score, min_similarity):
-            name = leaked_names[col]
-            pairs.append(
-                _pair(
-                    index.names[row],
-                    index.fingerprints[row],
-                    name,
-                    leaked[name],
-                    shared=count,
-                    similarity=_similarity(count, sizes[row], leak_sizes[col], score),
-                    ignored=ignored,
-                    with_fragments=with_fragments,
-                    leaked=True,
-                )
-            )
-    pairs.sort(key=lambda p: (-p.similarity, p.a, p.b))
-    return pairs
+        parts.append(((subs @ _incidence(leaked_kept, columns).T).tocoo(), leak_sizes, True))
+    rows, cols, shared, similarity, flags = [], [], [], [], []
+    for matrix, col_sizes, is_leak in parts:
+        counts = matrix.data.astype(np.float64)
+        a, b = sizes[matrix.row], col_sizes[matrix.col]
+        denominator = a + b - counts if score == "jaccard" else np.minimum(a, b)
+        rows.append(matrix.row.astype(np.int64))
+        cols.append(matrix.col.astype(np.int64))
+        shared.append(matrix.data.astype(np.int64))
+        similarity.append(counts / np.maximum(denominator + evidence_prior, 1e-9))
+        flags.append(np.full(len(counts), is_leak))
+    return CorpusComparison(
+        names=index.names,
+        fingerprints=index.fingerprints,
+        leaked_names=leaked_names,
+        leaked_fingerprints=[leaked[name] for name in leaked_names],
+        ignored=ignored,
+        rows=np.concatenate(rows),
+        cols=np.concatenate(cols),
+        shared=np.concatenate(shared),
+        similarity=np.concatenate(similarity),
+        leaked=np.concatenate(flags),
+    )
 
 
 def _check_compatible(fingerprints: list[Fingerprint]) -> None:
@@ -202,35 +271,6 @@ def _incidence(
     )
 
 
-def _similarity(shared: float, size_a: float, size_b: float, score: Score) -> float:
-    if score == "jaccard":
-        union = size_a + size_b - shared
-        return float(shared / union) if union else 0.0
-    smaller = min(size_a, size_b)
-    return float(shared / smaller) if smaller else 0.0
-
-
-def _scored(
-    matrix: sparse.coo_matrix,
-    row_sizes: npt.NDArray[np.float64],
-    col_sizes: npt.NDArray[np.float64],
-    score: Score,
-    min_similarity: float,
-) -> Iterable[tuple[int, int, int]]:
-    rows = matrix.row
-    cols = matrix.col
-    counts = matrix.data.astype(np.float64)
-    a = row_sizes[rows]
-    b = col_sizes[cols]
-    if score == "jaccard":
-        values = counts / np.maximum(a + b - counts, 1.0)
-    else:
-        values = counts / np.maximum(np.minimum(a, b), 1.0)
-    keep = np.nonzero(values > min_similarity)[0]
-    for i in keep.tolist():
-        yield int(rows[i]), int(cols[i]), int(counts[i])
-
-
 def _pair(
     name_a: str,
     fp_a: Fingerprint,
@@ -240,12 +280,13 @@ def _pair(
     shared: int,
     similarity: float,
     ignored: set[int],
-    with_fragments: bool,
+    fragments_from: float,
     leaked: bool,
 ) -> SimilarPair:
     if not leaked and name_b < name_a:
         name_a, fp_a, name_b, fp_b = name_b, fp_b, name_a, fp_a
-    fragments = fragments_between(fp_a, fp_b, ignored) if with_fragments else []
+    aligned = similarity >= fragments_from
+    fragments = fragments_between(fp_a, fp_b, ignored) if aligned else []
     return SimilarPair(
         a=name_a,
         b=name_b,

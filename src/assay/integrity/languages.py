@@ -48,6 +48,8 @@ class LanguageSpec:
     empty_statements: frozenset[str]
     # Single-variable declarations: node type -> declarator child type (JS let/const, Java locals).
     declarations: dict[str, str] = field(default_factory=dict)
+    # Which of `functions` are classes: names stored in their bodies are attributes, not locals.
+    classes: frozenset[str] = frozenset()
     # Member and keyword names (obj.NAME, f(NAME=...)): node type -> field holding the name.
     # They are not variables: never inlined into, never counted as reads.
     member_names: dict[str, str] = field(default_factory=dict)
@@ -81,7 +83,8 @@ PYTHON = LanguageSpec(
     ),
     assignments={"assignment": "left", "for_statement": "left", "as_pattern_target": ""},
     augmented_assignments=frozenset({"augmented_assignment"}),
-    parenthesized=frozenset({"parenthesized_expression"}),
+    # `t = a, b` and `t = (a, b)` are the same tuple; unparse and formatters add the parentheses.
+    parenthesized=frozenset({"parenthesized_expression", "tuple", "tuple_pattern"}),
     calls=frozenset({"call"}),
     member_access={"attribute": "object"},
     if_statements=frozenset({"if_statement"}),
@@ -89,6 +92,7 @@ PYTHON = LanguageSpec(
     expression_statements=frozenset({"expression_statement"}),
     empty_statements=frozenset({"pass_statement"}),
     member_names={"attribute": "attribute", "keyword_argument": "name"},
+    classes=frozenset({"class_definition"}),
 )
 
 JAVASCRIPT = LanguageSpec(
@@ -152,6 +156,7 @@ JAVASCRIPT = LanguageSpec(
         "variable_declaration": "variable_declarator",
     },
     member_names={"member_expression": "property", "pair": "key"},
+    classes=frozenset({"class_declaration", "class"}),
 )
 
 JAVA = LanguageSpec(
@@ -213,6 +218,9 @@ JAVA = LanguageSpec(
     empty_statements=frozenset({";"}),
     declarations={"local_variable_declaration": "variable_declarator"},
     member_names={"field_access": "field", "method_invocation": "name"},
+    classes=frozenset(
+        {"class_declaration", "interface_declaration", "enum_declaration", "record_declaration"}
+    ),
 )
 
 SPECS: dict[LanguageName, LanguageSpec] = {"python": PYTHON, "node": JAVASCRIPT, "java": JAVA}

@@ -24,6 +24,7 @@ from __future__ import annotations
 import hashlib
 import heapq
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cache
 
@@ -136,6 +137,8 @@ class _Lowering:
         self.first_seen = first_seen
         # name -> tokens of the value it was assigned, spliced in at its single read.
         self.pending: dict[bytes, _Statement] = {}
+        # Enclosing definitions, innermost last: True for a function, False for a class.
+        self.scopes: list[bool] = []
 
     # -- expressions and generic nodes -------------------------------------------------------
 
@@ -185,7 +188,7 @@ class _Lowering:
             out,
             st,
             writing,
-            drop_parentheses=kind in spec.parenthesized,
+            drop_parentheses=kind in spec.parenthesized or _only_generator(node),
             member_id=member.id if member is not None else None,
         )
 
@@ -281,7 +284,9 @@ class _Lowering:
         if name is not None and name.type in self.spec.identifiers:
             st.writes.add(name.text or b"")
         body = _Statement()
+        self.scopes.append(node.type not in self.spec.classes)
         self._children(node, out, body, writing=False)
+        self.scopes.pop()
 
     # -- blocks and statements ---------------------------------------------------------------
 
@@ -315,25 +320,43 @@ class _Lowering:
             out.append((BLOCK_CLOSE, end_line))
 
     def _statement(self, node: Node) -> list[_Statement]:
+        """One statement of a block as zero (dead or inlined), one or several statements."""
         parts = self._split(node)
         if parts is not None:
             return parts
         definition = self._single_definition(node)
-        if definition is not None:
-            name, target, value = definition
-            count = self.counts.get(name, 0)
-            first = self.first_seen.get(name, -1)
-            if count == 2 and value is not None and first == target.start_byte:
-                # Assigned here, read once later: splice the value in at the read.
-                held = _Statement()
-                self.lower(value, held.tokens, held, writing=False)
-                self.pending[name] = held
-                return []
+        if definition is None:
+            statement = _Statement()
+            self.lower(node, statement.tokens, statement, writing=False)
+            return [statement]
+        target, value = definition
+        return self._define(
+            target, value, lambda st: self.lower(node, st.tokens, st, writing=False)
+        )
+
+    def _define(
+        self, target: Node, value: Node | None, emit: Callable[[_Statement], None]
+    ) -> list[_Statement]:
+        """A store into a plain variable: inlined when read once later, dropped when never
+        read and computing nothing with side effects, else kept. Only inside functions:
+        module and class level names are read from outside the file."""
+        local = bool(self.scopes) and self.scopes[-1] and target.type in self.spec.identifiers
+        name = target.text or b""
+        count = self.counts.get(name, 0)
+        if (
+            local
+            and count == 2
+            and value is not None
+            and self.first_seen.get(name) == target.start_byte
+        ):
+            held = _Statement()
+            self.lower(value, held.tokens, held, writing=False)
+            self.pending[name] = held
+            return []
         statement = _Statement()
-        self.lower(node, statement.tokens, statement, writing=False)
-        never_read = definition is not None and self.counts.get(definition[0], 0) == 1
-        if never_read and not statement.calls:
-            return []  # a store nobody reads, computing nothing with side effects
+        emit(statement)
+        if local and count == 1 and not statement.calls:
+            return []
         return [statement]
 
     def _split(self, node: Node) -> list[_Statement] | None:
@@ -353,12 +376,16 @@ class _Lowering:
             return None
         parts = []
         for target, value in zip(targets, values, strict=True):
-            part = _Statement()
+            parts.extend(self._define(target, value, self._emit_store(target, value)))
+        return parts
+
+    def _emit_store(self, target: Node, value: Node) -> Callable[[_Statement], None]:
+        def emit(part: _Statement) -> None:
             self.lower(target, part.tokens, part, writing=True)
             part.tokens.append((ASSIGN, target.start_point[0] + 1))
             self.lower(value, part.tokens, part, writing=False)
-            parts.append(part)
-        return parts
+
+        return emit
 
     def _split_declaration(self, node: Node) -> list[_Statement] | None:
         declarator_type = self.spec.declarations[node.type]
@@ -373,13 +400,23 @@ class _Lowering:
             prefix_nodes.append(child)
         parts = []
         for declarator in declarators:
-            part = _Statement()
+            target = declarator.child_by_field_name("name") or declarator
+            value = declarator.child_by_field_name("value")
+            parts.extend(
+                self._define(target, value, self._emit_declaration(prefix_nodes, declarator))
+            )
+        return parts
+
+    def _emit_declaration(
+        self, prefix_nodes: list[Node], declarator: Node
+    ) -> Callable[[_Statement], None]:
+        def emit(part: _Statement) -> None:
             for prefix in prefix_nodes:
                 self.lower(prefix, part.tokens, part, writing=False)
             self.lower(declarator, part.tokens, part, writing=False)
             part.tokens.append((STATEMENT_END, declarator.end_point[0] + 1))
-            parts.append(part)
-        return parts
+
+        return emit
 
     def _only_assignment(self, node: Node) -> Node | None:
         """The assignment an expression statement consists of, if that is all it is."""
@@ -388,8 +425,8 @@ class _Lowering:
         inner = node.named_children[0]
         return inner if inner.type in self.spec.assignments else None
 
-    def _single_definition(self, node: Node) -> tuple[bytes, Node, Node | None] | None:
-        """(name, target, value) when a statement only stores a value into a plain variable."""
+    def _single_definition(self, node: Node) -> tuple[Node, Node | None] | None:
+        """(target, value) when a statement only stores a value into a plain variable."""
         identifiers = self.spec.identifiers
         if node.type in self.spec.declarations:
             declarator_type = self.spec.declarations[node.type]
@@ -411,7 +448,7 @@ class _Lowering:
                 return None
         if target is None or target.type not in identifiers:
             return None
-        return target.text or b"", target, value
+        return target, value
 
     def _is_dead(self, node: Node) -> bool:
         """Statements that cannot change what the program does, recognisable without analysis."""
@@ -443,6 +480,15 @@ class _Lowering:
         if condition.type in self.spec.false_literals:
             return True
         return condition.type in self.spec.numbers and (condition.text or b"").strip() == b"0"
+
+
+def _only_generator(node: Node) -> bool:
+    # f((x for x in y)) is f(x for x in y): keep only the generator's own parentheses.
+    return (
+        node.type == "argument_list"
+        and node.named_child_count == 1
+        and node.named_children[0].type == "generator_expression"
+    )
 
 
 def _canonical_order(statements: list[_Statement]) -> list[_Statement]:
