@@ -55,7 +55,9 @@ def system_mounts() -> tuple[str, ...]:
     return tuple(arguments)
 
 
-_etc_snapshots: dict[int, Path] = {}
+# Keyed by pid too: a worker forked from a process that made a snapshot makes its own, and only
+# the process that made a snapshot removes it at exit.
+_etc_snapshots: dict[tuple[int, int], Path] = {}
 _etc_lock = threading.Lock()
 
 
@@ -66,12 +68,13 @@ def etc_snapshot(uid: int) -> Path:
     bubblewrap a mount and a read-only remount, about 0.15 ms apiece. The copy is root-owned,
     read-only to everyone else, and removed when this process exits.
     """
+    key = (os.getpid(), uid)
     with _etc_lock:
-        if uid in _etc_snapshots:
-            return _etc_snapshots[uid]
+        if key in _etc_snapshots:
+            return _etc_snapshots[key]
         base = "/dev/shm" if os.path.isdir("/dev/shm") else None  # noqa: S108 - mkdtemp inside
         root = Path(tempfile.mkdtemp(prefix="assay-etc-", dir=base))
-        atexit.register(shutil.rmtree, root, ignore_errors=True)
+        atexit.register(_remove_snapshot, root, os.getpid())
         try:
             for pattern in ETC_PATTERNS:
                 for match in sorted(glob.glob(f"/etc/{pattern}")):
@@ -89,8 +92,13 @@ def etc_snapshot(uid: int) -> Path:
         except BaseException:
             shutil.rmtree(root, ignore_errors=True)
             raise
-        _etc_snapshots[uid] = root
+        _etc_snapshots[key] = root
         return root
+
+
+def _remove_snapshot(root: Path, owner_pid: int) -> None:
+    if os.getpid() == owner_pid:  # atexit handlers are inherited by forked children
+        shutil.rmtree(root, ignore_errors=True)
 
 
 def bwrap_arguments(

@@ -75,9 +75,10 @@ def _host() -> _Host:
                 )
     except FileNotFoundError as error:
         raise SandboxUnavailable("this kernel has no user namespaces") from error
-    host = _Host(bwrap=bwrap, hierarchy=cgroups.detect(), seccomp_filter=compiled_filter())
-    _become_subreaper()
-    return host
+    return _Host(bwrap=bwrap, hierarchy=cgroups.detect(), seccomp_filter=compiled_filter())
+
+
+_subreaper_pid = 0
 
 
 def _become_subreaper() -> None:
@@ -87,11 +88,14 @@ def _become_subreaper() -> None:
     pid-1 reaper for a moment. A container whose pid 1 does not reap would collect one zombie
     per run; as subreaper this process reaps that one process itself (see _reap_orphan).
     """
+    global _subreaper_pid  # noqa: PLW0603 - a per-process fact; fork() does not inherit it
+    if _subreaper_pid == os.getpid():
+        return
     libc = ctypes.CDLL(None, use_errno=True)
     if libc.prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) != 0:
-        raise SandboxUnavailable(
-            f"prctl(PR_SET_CHILD_SUBREAPER) failed: {os.strerror(ctypes.get_errno())}"
-        )
+        error = os.strerror(ctypes.get_errno())
+        raise SandboxUnavailable(f"prctl(PR_SET_CHILD_SUBREAPER) failed: {error}")
+    _subreaper_pid = os.getpid()
 
 
 def _reap_orphan(pid: int, uid: int) -> None:
@@ -136,6 +140,7 @@ class Sandbox:
 
     def run(self, request: RunRequest) -> RunResult:
         host = _host()
+        _become_subreaper()
         workdir = WorkDir.create(request.files, gid=self.uid)
         try:
             name = f"run-{os.getpid()}-{self.slot}-{next(_run_numbers)}"
