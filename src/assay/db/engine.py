@@ -51,6 +51,9 @@ def get_engine() -> Engine:
 
 @lru_cache
 def get_sessionmaker() -> sessionmaker[Session]:
+    # Every mapper must be known before the first flush, whichever domain this process imported.
+    import assay.db.models  # noqa: F401, PLC0415
+
     return sessionmaker(bind=get_engine(), expire_on_commit=False)
 
 

@@ -26,20 +26,25 @@ def grade_submission(submission_id: str) -> None:
     try:
         package = load_package(service.task_dir(claim.task_id))
         report = grade(package, claim.files, language=claim.language, suite="hidden")
-    except GradingInfrastructureError as exc:
         with transaction() as session:
-            status = service.release(session, submission_id=ident, error=str(exc))
-        log.warning("grading %s failed on infrastructure (%s): %s", ident, status, exc)
-        raise  # the queue retries; the sweep is the safety net
-    with transaction() as session:
-        service.record(
-            session,
-            submission_id=ident,
-            suite_digest=report.suite_digest,
-            score=report.score,
-            verdict=report.verdict.value,
-            tests=[test.to_dict() for test in report.tests],
-        )
+            service.record(
+                session,
+                submission_id=ident,
+                suite_digest=report.suite_digest,
+                score=report.score,
+                verdict=report.verdict.value,
+                tests=[test.to_dict() for test in report.tests],
+            )
+    except Exception as exc:
+        # Whatever went wrong is ours, not the candidate's: hand the submission back at once
+        # so the queue's retry can take it, instead of waiting for the lease to run out.
+        with transaction() as session:
+            status = service.release(
+                session, submission_id=ident, error=f"{type(exc).__name__}: {exc}"
+            )
+        kind = "infrastructure" if isinstance(exc, GradingInfrastructureError) else "unexpected"
+        log.warning("grading %s failed (%s error), now %s: %s", ident, kind, status, exc)
+        raise
 
 
 @sweep

@@ -43,6 +43,9 @@ def worker(workers: int, worker_type: str) -> None:
     """Run a worker that takes grading and mail jobs from the queue."""
     from assay.web.middleware import configure_logging  # noqa: PLC0415
 
+    from assay.db.engine import get_engine  # noqa: PLC0415
+
     configure_logging()
     run_sweeps()
+    get_engine().dispose()  # worker processes fork: none may inherit the parent's connections
     make_consumer(workers=workers, worker_type=worker_type).run()

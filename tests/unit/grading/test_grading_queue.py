@@ -181,3 +181,35 @@ def test_regrade_queues_only_what_the_new_tests_have_not_graded(
     with transaction() as session:
         assert service.regrade_task(session, task_id=TASK) >= 1
     assert state(submission_id)[0] is SubmissionStatus.PENDING
+
+
+@pytest.mark.sandbox
+def test_an_assay_worker_process_grades_from_redis(
+    committed_org: uuid.UUID, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from assay.config import Settings
+
+    redis_url = "redis://127.0.0.1:6379/14"
+    queue = jobs.build_queue(Settings(queue_backend="redis", redis_url=redis_url))
+    queue.huey.flush()
+    monkeypatch.setattr(jobs, "get_queue", lambda: queue)
+    env = {**os.environ, "ASSAY_QUEUE_BACKEND": "redis", "ASSAY_REDIS_URL": redis_url}
+    worker = subprocess.Popen(
+        [sys.executable, "-m", "assay", "worker", "--workers", "1", "--type", "process"], env=env
+    )
+    try:
+        submission_id = submit(committed_org)
+        deadline = time.monotonic() + 120
+        while state(submission_id)[0] is not SubmissionStatus.GRADED:
+            assert worker.poll() is None, "the worker exited"
+            assert time.monotonic() < deadline, "the worker did not grade the submission"
+            time.sleep(0.2)
+        assert state(submission_id) == (SubmissionStatus.GRADED, 1)
+    finally:
+        worker.send_signal(signal.SIGTERM)
+        try:
+            worker.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            worker.kill()
+            worker.wait()
+        queue.huey.flush()
