@@ -141,7 +141,10 @@ class Sandbox:
     def run(self, request: RunRequest) -> RunResult:
         host = _host()
         _become_subreaper()
-        workdir = WorkDir.create(request.files, gid=self.uid)
+        try:
+            workdir = WorkDir.create(request.files, gid=self.uid)
+        except OSError as error:  # e.g. a full /dev/shm: the machine's fault, worth a retry
+            return _sandbox_error(f"cannot lay out the run's files: {error}")
         try:
             name = f"run-{os.getpid()}-{self.slot}-{next(_run_numbers)}"
             try:
