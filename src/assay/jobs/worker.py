@@ -41,9 +41,8 @@ def start_background_worker(workers: int = 2) -> Consumer:
 )
 def worker(workers: int, worker_type: str) -> None:
     """Run a worker that takes grading and mail jobs from the queue."""
-    from assay.web.middleware import configure_logging  # noqa: PLC0415
-
     from assay.db.engine import get_engine  # noqa: PLC0415
+    from assay.web.middleware import configure_logging  # noqa: PLC0415
 
     configure_logging()
     run_sweeps()
