@@ -1,0 +1,1 @@
+"""Scoring: classical test statistics, item response theory calibration and candidate scores."""
