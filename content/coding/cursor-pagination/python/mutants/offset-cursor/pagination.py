@@ -1,0 +1,79 @@
+"""Keyset (cursor) pagination over records ordered by (created_at, id), with opaque cursors."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
+
+MAX_LIMIT = 100
+_CURSOR_CHARS = re.compile(r"[A-Za-z0-9_-]+={0,2}")
+
+Position = tuple[datetime, int]
+
+
+@dataclass(frozen=True)
+class Record:
+    id: int
+    created_at: datetime  # timezone-aware
+    name: str = ""
+
+
+@dataclass(frozen=True)
+class Page:
+    items: list[Record]
+    next_cursor: str | None
+
+
+class InvalidCursor(ValueError):
+    """The cursor was not produced by paginate() for this direction."""
+
+
+def paginate(
+    records: Iterable[Record],
+    *,
+    limit: int,
+    cursor: str | None = None,
+    descending: bool = False,
+) -> Page:
+    """One page of `records` (in any order) after `cursor`, sorted by (created_at, id)."""
+    if not 1 <= limit <= MAX_LIMIT:
+        raise ValueError(f"limit must be between 1 and {MAX_LIMIT}")
+    offset = 0 if cursor is None else _decode(cursor, descending)
+    ordered = sorted(records, key=_position, reverse=descending)
+    items = ordered[offset : offset + limit]
+    has_more = len(ordered) > offset + limit
+    next_cursor = _encode(offset + limit, descending) if has_more else None
+    return Page(items=items, next_cursor=next_cursor)
+
+
+def _position(record: Record) -> Position:
+    return (record.created_at, record.id)
+
+
+def _encode(offset: int, descending: bool) -> str:
+    body = {"o": offset, "d": "desc" if descending else "asc"}
+    raw = json.dumps(body, separators=(",", ":")).encode()
+    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+def _decode(cursor: str, descending: bool) -> int:
+    if not isinstance(cursor, str) or not _CURSOR_CHARS.fullmatch(cursor):
+        raise InvalidCursor("malformed cursor")
+    try:
+        raw = base64.urlsafe_b64decode(cursor.rstrip("=") + "=" * (-len(cursor.rstrip("=")) % 4))
+        body = json.loads(raw)
+    except (binascii.Error, ValueError) as exc:
+        raise InvalidCursor("malformed cursor") from exc
+    if not isinstance(body, dict) or set(body) != {"o", "d"}:
+        raise InvalidCursor("malformed cursor")
+    if body["d"] != ("desc" if descending else "asc"):
+        raise InvalidCursor("the cursor belongs to the other sort direction")
+    offset = body["o"]
+    if not isinstance(offset, int) or isinstance(offset, bool) or offset < 0:
+        raise InvalidCursor("malformed cursor")
+    return offset
