@@ -31,8 +31,7 @@ def similarity(directory: Path, language: str, template: Path | None, as_json: b
         extensions = ", ".join(spec_for(language).extensions)
         raise click.ClickException(f"no {extensions} files under {directory}")
     fingerprints = {
-        path.relative_to(directory).as_posix(): _fingerprint_file(path, language)
-        for path in files
+        path.relative_to(directory).as_posix(): _fingerprint_file(path, language) for path in files
     }
     template_fp = None
     if template is not None:

@@ -6,6 +6,7 @@ the source, so fingerprints of different organisations may be compared without s
 
 from __future__ import annotations
 
+import bisect
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -93,6 +94,7 @@ def fingerprint_tokens(
     hashes = kgram_hashes(stream.symbols, k)
     chosen = winnow(hashes, window)
     lines = stream.lines
+    spans = [lines[p : _line_end(p, k, stream.seams)] for p in chosen]
     return Fingerprint(
         language=language,
         k=k,
@@ -100,9 +102,21 @@ def fingerprint_tokens(
         token_count=len(stream.symbols),
         hashes=tuple(int(hashes[p]) for p in chosen),
         positions=tuple(chosen),
-        first_lines=tuple(min(lines[p : p + k]) for p in chosen),
-        last_lines=tuple(max(lines[p : p + k]) for p in chosen),
+        first_lines=tuple(min(span) for span in spans),
+        last_lines=tuple(max(span) for span in spans),
     )
+
+
+def _line_end(position: int, k: int, seams: list[int]) -> int:
+    """Where the lines of the k-gram at ``position`` stop: at k tokens, or at a seam first.
+
+    Past a seam the tokens come from another place of the source; counting their lines would
+    stretch one k-gram over everything in between.
+    """
+    after = bisect.bisect_right(seams, position)
+    if after < len(seams):
+        return min(position + k, seams[after])
+    return position + k
 
 
 def kgram_hashes(symbols: list[int], k: int) -> npt.NDArray[np.int64]:

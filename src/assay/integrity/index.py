@@ -301,7 +301,7 @@ def _pair(
 def fragments_between(
     fp_a: Fingerprint, fp_b: Fingerprint, ignored: set[int] | None = None
 ) -> list[Fragment]:
-    """Maximal runs of matching k-grams, ordered by their place in ``fp_a``.
+    """Maximal runs of matching k-grams as line ranges, in the order of ``fp_a``'s lines.
 
     Matches on the same diagonal (same offset between the two token streams) whose k-grams
     overlap or touch belong to one run; runs are then chosen greedily, longest first, so that
@@ -328,16 +328,18 @@ def fragments_between(
             if member[0] - run[-1][0] <= k:
                 run.append(member)
             else:
-                runs.append(_run(run, k, fp_a.token_count))
+                runs.extend(_segments(run, fp_a, fp_b))
                 run = [member]
-        runs.append(_run(run, k, fp_a.token_count))
+        runs.extend(_segments(run, fp_a, fp_b))
     runs.sort(key=lambda r: (-r[0], r[1]))
     taken_a: list[tuple[int, int]] = []
     taken_b: list[tuple[int, int]] = []
     fragments: list[tuple[int, Fragment]] = []
     for tokens, start_a, start_b, members in runs:
-        span_a = (start_a, start_a + tokens)
-        span_b = (start_b, start_b + tokens)
+        # Compare k-gram starts, not token spans: consecutive segments of one run share up to
+        # k - 1 tokens and must not exclude each other.
+        span_a = (start_a, members[-1][0] + 1)
+        span_b = (start_b, members[-1][1] + 1)
         if _overlaps(span_a, taken_a) or _overlaps(span_b, taken_b):
             continue
         taken_a.append(span_a)
@@ -352,7 +354,7 @@ def fragments_between(
                 ),
             )
         )
-    fragments.sort(key=lambda item: item[0])
+    fragments.sort(key=lambda item: (item[1].a_lines, item[1].b_lines))
     return [fragment for _, fragment in fragments]
 
 
@@ -364,12 +366,43 @@ def _occurrences(fp: Fingerprint, ignored: set[int]) -> dict[int, list[int]]:
     return {v: ix for v, ix in where.items() if len(ix) <= MAX_OCCURRENCES_FOR_FRAGMENTS}
 
 
-def _run(
-    members: list[tuple[int, int, int, int]], k: int, token_count: int
-) -> tuple[int, int, int, list[tuple[int, int, int, int]]]:
-    # A file shorter than k tokens hashes as one k-gram of its own length.
-    tokens = min(members[-1][0] - members[0][0] + k, max(token_count - members[0][0], 1))
-    return tokens, members[0][0], members[0][1], members
+def _segments(
+    run: list[tuple[int, int, int, int]], fp_a: Fingerprint, fp_b: Fingerprint
+) -> list[tuple[int, int, int, list[tuple[int, int, int, int]]]]:
+    """Cut a run of the canonical token order where it jumps in either file's lines.
+
+    Canonical ordering moves statements, so one run of matching tokens can cover code that
+    sits in several places of the source. A fragment must be a line range in both files: the
+    run is cut wherever the next k-gram does not touch the lines covered so far (a k-gram's
+    lines stop at the first seam of the canonical order, see :func:`fingerprint_tokens`).
+    """
+    segments: list[list[tuple[int, int, int, int]]] = []
+    current: list[tuple[int, int, int, int]] = []
+    span_a = span_b = (0, 0)
+    for member in run:
+        line_a = (fp_a.first_lines[member[2]], fp_a.last_lines[member[2]])
+        line_b = (fp_b.first_lines[member[3]], fp_b.last_lines[member[3]])
+        if current and _touches(line_a, span_a) and _touches(line_b, span_b):
+            current.append(member)
+            span_a = (min(span_a[0], line_a[0]), max(span_a[1], line_a[1]))
+            span_b = (min(span_b[0], line_b[0]), max(span_b[1], line_b[1]))
+            continue
+        if current:
+            segments.append(current)
+        current, span_a, span_b = [member], line_a, line_b
+    if current:
+        segments.append(current)
+    result = []
+    for members in segments:
+        # A file shorter than k tokens hashes as one k-gram of its own length.
+        remaining = max(fp_a.token_count - members[0][0], 1)
+        tokens = min(members[-1][0] - members[0][0] + fp_a.k, remaining)
+        result.append((tokens, members[0][0], members[0][1], members))
+    return result
+
+
+def _touches(lines: tuple[int, int], span: tuple[int, int]) -> bool:
+    return lines[0] <= span[1] + 1 and lines[1] >= span[0] - 1
 
 
 def _overlaps(span: tuple[int, int], taken: list[tuple[int, int]]) -> bool:

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 import numpy as np
+import numpy.typing as npt
 
 # 1.4826 * MAD estimates the standard deviation of a normal distribution.
 MAD_TO_SIGMA = 1.4826
@@ -28,7 +29,7 @@ class Threshold:
 
 
 def estimate_threshold(
-    scores: Sequence[float],
+    scores: Sequence[float] | npt.NDArray[np.float64],
     *,
     total_pairs: int | None = None,
     method: Method = "mad",

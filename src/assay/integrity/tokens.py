@@ -60,14 +60,18 @@ ASSIGN = symbol("=")
 BLOCK_OPEN = symbol("<block>")
 BLOCK_CLOSE = symbol("</block>")
 STATEMENT_END = symbol(";")
+# Marks a seam in the stream while it is being built (symbols are never negative).
+SEAM = -1
 
 
 @dataclass(frozen=True)
 class TokenStream:
-    """Normalised token symbols and the 1-based source line of each."""
+    """Normalised token symbols, the 1-based source line of each, and the seams: offsets where
+    canonical ordering put a statement that does not follow its predecessor in the source."""
 
     symbols: list[int]
     lines: list[int]
+    seams: list[int] = field(default_factory=list)
 
 
 @dataclass
@@ -122,7 +126,14 @@ def normalise(source: str | bytes, language: str) -> TokenStream:
     root = _Statement()
     tokens: list[tuple[int, int]] = []
     lowering.lower(tree.root_node, tokens, root, writing=False)
-    return TokenStream([sym for sym, _ in tokens], [line for _, line in tokens])
+    stream = TokenStream([], [], [])
+    for sym, line in tokens:
+        if sym == SEAM:
+            stream.seams.append(len(stream.symbols))
+        else:
+            stream.symbols.append(sym)
+            stream.lines.append(line)
+    return stream
 
 
 class _Lowering:
@@ -310,9 +321,12 @@ class _Lowering:
             out.append((symbol("{"), line))
         elif not root:
             out.append((BLOCK_OPEN, line))
-        for statement in _canonical_order(statements):
-            out.extend(statement.tokens)
-            st.absorb(statement)
+        order = _canonical_order(statements)
+        for place, index in enumerate(order):
+            if place and index != order[place - 1] + 1:
+                out.append((SEAM, 0))
+            out.extend(statements[index].tokens)
+            st.absorb(statements[index])
         end_line = node.end_point[0] + 1
         if closes:
             out.append((symbol("}"), end_line))
@@ -491,11 +505,12 @@ def _only_generator(node: Node) -> bool:
     )
 
 
-def _canonical_order(statements: list[_Statement]) -> list[_Statement]:
-    """Topological order of the statements' dependencies, smallest token sequence first."""
+def _canonical_order(statements: list[_Statement]) -> list[int]:
+    """Topological order of the statements' dependencies, smallest token sequence first, as
+    indexes into ``statements``."""
     count = len(statements)
     if count < 2 or count > MAX_REORDERED_STATEMENTS:
-        return statements
+        return list(range(count))
     successors: list[list[int]] = [[] for _ in range(count)]
     indegree = [0] * count
     for i in range(count):
@@ -503,13 +518,14 @@ def _canonical_order(statements: list[_Statement]) -> list[_Statement]:
             if statements[i].conflicts_with(statements[j]):
                 successors[i].append(j)
                 indegree[j] += 1
-    keys = [tuple(sym for sym, _ in statement.tokens) for statement in statements]
+    # Seams inside a statement depend on how its body was ordered in the source: not a key.
+    keys = [tuple(sym for sym, _ in st.tokens if sym != SEAM) for st in statements]
     ready = [(keys[i], i) for i in range(count) if indegree[i] == 0]
     heapq.heapify(ready)
-    ordered: list[_Statement] = []
+    ordered: list[int] = []
     while ready:
         _, index = heapq.heappop(ready)
-        ordered.append(statements[index])
+        ordered.append(index)
         for successor in successors[index]:
             indegree[successor] -= 1
             if indegree[successor] == 0:
