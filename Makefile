@@ -24,9 +24,11 @@ setup-test:
 	scripts/python-env.sh
 	scripts/services.sh
 
+PY_PATHS := src tests bench
+
 lint:
-	$(BIN)/ruff check .
-	$(BIN)/ruff format --check .
+	$(BIN)/ruff check $(PY_PATHS)
+	$(BIN)/ruff format --check $(PY_PATHS)
 
 typecheck:
 	$(BIN)/mypy src
