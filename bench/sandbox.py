@@ -97,6 +97,21 @@ def median_seconds(action: Callable[[], None], repeats: int) -> float:
     return statistics.median(samples)
 
 
+def paired_medians(
+    first: Callable[[], None], second: Callable[[], None], repeats: int
+) -> tuple[float, float]:
+    """Alternate the two so that load from elsewhere on the machine biases neither."""
+    first()
+    second()
+    samples: tuple[list[float], list[float]] = ([], [])
+    for _ in range(repeats):
+        for action, bucket in ((first, samples[0]), (second, samples[1])):
+            started = time.perf_counter()
+            action()
+            bucket.append(time.perf_counter() - started)
+    return statistics.median(samples[0]), statistics.median(samples[1])
+
+
 def throughput(actions: list[Callable[[], None]], seconds: float) -> float:
     """Runs per second with one thread per action, each looping for `seconds`."""
     counts = [0] * len(actions)
@@ -150,13 +165,13 @@ def main() -> int:
     Sandbox.check()
     sandbox = Sandbox(slot=0)
 
+    print(f"Load average before: {os.getloadavg()[0]:.2f} on {os.cpu_count()} cores")
     print("Median wall time per run (host view: everything from request to result)")
     print(f"  {'program':<16} {'bare ms':>9} {'sandbox ms':>11} {'ratio':>7}")
     repeats = {"python -c pass": 40, "python hello": 40, "node hello": 15, "java hello": 8}
     for name, request in programs().items():
         count = max(3, repeats[name] // (4 if quick else 1))
-        bare = median_seconds(Bare(request).run, count)
-        boxed = median_seconds(sandboxed(sandbox, request), count)
+        bare, boxed = paired_medians(Bare(request).run, sandboxed(sandbox, request), count)
         print(f"  {name:<16} {1000 * bare:9.2f} {1000 * boxed:11.2f} {boxed / bare:7.2f}x")
 
     print("Grading throughput, `python -c pass` (runs per second; one slot per worker thread)")
