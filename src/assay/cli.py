@@ -23,6 +23,10 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "content": ("assay.content.cli:content", "Validate, count and exchange content."),
     "jd": ("assay.assessments.cli:jd", "Analyse a job description."),
     "sandbox": ("assay.grading.cli:sandbox", "Run a program in the sandbox."),
+    "psychometrics": (
+        "assay.scoring.cli:psychometrics",
+        "Calibrate items and score candidates (IRT).",
+    ),
     "similarity": ("assay.integrity.cli:similarity", "Find copied code between submissions."),
 }
 

@@ -587,6 +587,8 @@ def as_json(calibration: Calibration) -> dict[str, object]:
         "candidates": [{"id": c.id, "theta": c.theta, "se": c.se} for c in calibration.candidates],
         "converged": calibration.converged,
         "iterations": calibration.iterations,
-        "marginal_reliability": calibration.reliability,
+        "marginal_reliability": None
+        if math.isnan(calibration.reliability)
+        else calibration.reliability,
         "warnings": list(calibration.warnings),
     }
