@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 PG_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
 
-.PHONY: run test setup setup-test lint typecheck content-check test-sqlite test-postgres bench clean
+.PHONY: run test setup setup-test lint typecheck content-check test-sqlite test-postgres bench assets clean
 
 ## make run: install what is missing, migrate, seed the demo, serve http://127.0.0.1:8000
 run: setup
@@ -23,6 +23,11 @@ setup-test:
 	scripts/system-packages.sh test
 	scripts/python-env.sh
 	scripts/services.sh
+	cd web/frontend && npm ci --no-audit --no-fund --silent
+
+## make assets: rebuild the editor bundle that Assay serves (needs Node.js and npm)
+assets:
+	cd web/frontend && npm ci --no-audit --no-fund --silent && npm run build
 
 PY_PATHS := src tests bench
 

@@ -11,7 +11,7 @@ RUN_PACKAGES=(
   bubblewrap python3-seccomp libseccomp2
   python3-pytest nodejs default-jdk-headless junit5
 )
-TEST_PACKAGES=(postgresql redis-server chromium fonts-dejavu-core)
+TEST_PACKAGES=(postgresql redis-server chromium fonts-dejavu-core npm)
 
 packages=("${RUN_PACKAGES[@]}")
 [[ "${1:-run}" == "test" ]] && packages+=("${TEST_PACKAGES[@]}")
@@ -22,10 +22,9 @@ for package in "${packages[@]}"; do
     missing+=("$package")
   fi
 done
-# A newer Node.js from another Debian-format source satisfies "nodejs" too.
-if command -v node >/dev/null 2>&1; then
-  missing=("${missing[@]/nodejs}")
-fi
+# A Node.js from another source (with its own npm) satisfies both; Debian's npm would conflict.
+command -v node >/dev/null 2>&1 && missing=("${missing[@]/nodejs}")
+command -v npm >/dev/null 2>&1 && missing=("${missing[@]/npm}")
 read -r -a missing <<<"${missing[*]}"
 [[ ${#missing[@]} -eq 0 ]] && exit 0
 
