@@ -19,10 +19,12 @@ from scipy import sparse
 
 from assay.integrity.fingerprint import Fingerprint
 
-# A hash found in more than this share of the submissions is shared idiom or scaffolding,
-# not evidence of copying (it is still ignored only when found in at least 3 submissions).
+# A hash found in more than this share of the submissions, and in more than
+# DEFAULT_COMMON_MIN_DOCUMENTS of them, is shared idiom or scaffolding, not evidence of
+# copying. The absolute floor (MOSS's -m defaults to 10) keeps a small cohort in which most
+# candidates copied from one another from having its copying filtered out as "common".
 DEFAULT_COMMON_FRACTION = 0.2
-MIN_COMMON_DOCUMENTS = 3
+DEFAULT_COMMON_MIN_DOCUMENTS = 10
 # A hash repeated more often than this inside one file is a local idiom: skip it when
 # aligning fragments (it would pair every occurrence with every other).
 MAX_OCCURRENCES_FOR_FRAGMENTS = 8
@@ -90,9 +92,11 @@ class FingerprintIndex:
     def document_frequency(self, value: int) -> int:
         return len(self.postings.get(value, ()))
 
-    def common_hashes(self, fraction: float) -> set[int]:
-        """Hashes in more than ``fraction`` of the documents (and in at least 3 of them)."""
-        limit = max(fraction * len(self.names), MIN_COMMON_DOCUMENTS - 1)
+    def common_hashes(
+        self, fraction: float, min_documents: int = DEFAULT_COMMON_MIN_DOCUMENTS
+    ) -> set[int]:
+        """Hashes in more than ``fraction`` of the documents and more than ``min_documents``."""
+        limit = max(fraction * len(self.names), min_documents)
         return {value for value, docs in self.postings.items() if len(docs) > limit}
 
 
@@ -153,6 +157,7 @@ def compare_corpus(
     leaked: Mapping[str, Fingerprint] | None = None,
     template: Fingerprint | Iterable[Fingerprint] | None = None,
     common_fraction: float = DEFAULT_COMMON_FRACTION,
+    common_min_documents: int = DEFAULT_COMMON_MIN_DOCUMENTS,
     min_similarity: float = 0.0,
     score: Score = "jaccard",
     evidence_prior: float = DEFAULT_EVIDENCE_PRIOR,
@@ -165,6 +170,7 @@ def compare_corpus(
         leaked=leaked,
         template=template,
         common_fraction=common_fraction,
+        common_min_documents=common_min_documents,
         score=score,
         evidence_prior=evidence_prior,
     )
@@ -177,13 +183,15 @@ def score_corpus(
     leaked: Mapping[str, Fingerprint] | None = None,
     template: Fingerprint | Iterable[Fingerprint] | None = None,
     common_fraction: float = DEFAULT_COMMON_FRACTION,
+    common_min_documents: int = DEFAULT_COMMON_MIN_DOCUMENTS,
     score: Score = "jaccard",
     evidence_prior: float = DEFAULT_EVIDENCE_PRIOR,
 ) -> CorpusComparison:
     """Score every pair of submissions (and submission-leak pair) that shares a fingerprint.
 
     Hashes in the template (fingerprint it with ``window=1`` so every k-gram is present) or in
-    more than ``common_fraction`` of the submissions are ignored on both sides. The score is
+    more than ``common_fraction`` of the submissions (and more than ``common_min_documents``)
+    are ignored on both sides. The score is
     shared / (|A ∪ B| + prior) for ``"jaccard"`` or shared / (min(|A|, |B|) + prior) for
     ``"containment"``, over distinct kept hashes; the prior (in fingerprints) discounts pairs
     of tiny files, whose few fingerprints are weak evidence.
@@ -193,7 +201,8 @@ def score_corpus(
     index = FingerprintIndex()
     for name, fp in submissions.items():
         index.add(name, fp)
-    ignored = index.common_hashes(common_fraction) | _template_hashes(template)
+    ignored = index.common_hashes(common_fraction, common_min_documents)
+    ignored |= _template_hashes(template)
     kept = [_kept_hashes(fp, ignored) for fp in index.fingerprints]
     leaked_names = list(leaked)
     leaked_kept = [_kept_hashes(leaked[name], ignored) for name in leaked_names]

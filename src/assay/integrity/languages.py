@@ -50,6 +50,8 @@ class LanguageSpec:
     declarations: dict[str, str] = field(default_factory=dict)
     # Which of `functions` are classes: names stored in their bodies are attributes, not locals.
     classes: frozenset[str] = frozenset()
+    # Anonymous tokens that carry no meaning in this language (JavaScript's optional `;`).
+    ignored_tokens: frozenset[str] = frozenset()
     # Member and keyword names (obj.NAME, f(NAME=...)): node type -> field holding the name.
     # They are not variables: never inlined into, never counted as reads.
     member_names: dict[str, str] = field(default_factory=dict)
@@ -157,6 +159,7 @@ JAVASCRIPT = LanguageSpec(
     },
     member_names={"member_expression": "property", "pair": "key"},
     classes=frozenset({"class_declaration", "class"}),
+    ignored_tokens=frozenset({";"}),
 )
 
 JAVA = LanguageSpec(

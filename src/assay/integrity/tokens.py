@@ -43,6 +43,10 @@ from assay.integrity.languages import (
 MAX_REORDERED_STATEMENTS = 300
 CLOSING_BRACKETS = frozenset({")", "]", "}"})
 INTERPOLATIONS = frozenset({"interpolation", "template_substitution"})
+AUGMENTED_OPERATORS = frozenset(
+    {"+=", "-=", "*=", "/=", "%=", "**=", "//=", "@=", "&=", "|=", "^=", "<<=", ">>=", ">>>="}
+    | {"&&=", "||=", "??="}
+)
 
 
 @cache
@@ -178,7 +182,8 @@ class _Lowering:
             self._assignment(node, out, st, writing)
         elif node.child_count == 0:
             st.barrier = st.barrier or kind in spec.barriers
-            out.append((symbol(kind), line))
+            if kind not in spec.ignored_tokens:
+                out.append((symbol(kind), line))
         else:
             self._compound(node, out, st, writing)
 
@@ -259,7 +264,7 @@ class _Lowering:
         field_name = self.spec.assignments[node.type]
         target = node.child_by_field_name(field_name) if field_name else None
         operator = node.child_by_field_name("operator")
-        if target is not None and operator is not None and operator.type != "=":
+        if target is not None and operator is not None and operator.type in AUGMENTED_OPERATORS:
             self._augmented(node, out, st)
             return
         target_id = target.id if target is not None else None
@@ -272,6 +277,11 @@ class _Lowering:
         target = node.child_by_field_name("left") or node.child_by_field_name("argument")
         operator = node.child_by_field_name("operator")
         right = node.child_by_field_name("right")
+        if node.type == "update_expression" and (target is None or operator is None):
+            # Java's grammar gives x++ no fields: the operand is the named child.
+            named = node.named_children
+            target = named[0] if len(named) == 1 else None
+            operator = next((c for c in node.children if c.type in {"++", "--"}), None)
         line = node.start_point[0] + 1
         if target is None or operator is None:
             self._children(node, out, st, writing=False)
@@ -428,7 +438,8 @@ class _Lowering:
             for prefix in prefix_nodes:
                 self.lower(prefix, part.tokens, part, writing=False)
             self.lower(declarator, part.tokens, part, writing=False)
-            part.tokens.append((STATEMENT_END, declarator.end_point[0] + 1))
+            if ";" not in self.spec.ignored_tokens:
+                part.tokens.append((STATEMENT_END, declarator.end_point[0] + 1))
 
         return emit
 

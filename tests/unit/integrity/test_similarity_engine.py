@@ -120,8 +120,18 @@ def test_code_most_submissions_share_is_left_out() -> None:
     subs = {f"s{i}.py": fingerprint(HELPER + body, "python") for i, body in enumerate(BODIES)}
     counted = compare_corpus(subs, common_fraction=1.0)
     assert max(pair.similarity for pair in counted) > 0.4  # everyone "copied" the helper
+    # In more than half of the submissions (and more than 3 of them): common, not copied.
     # What is left are a few k-grams where the shared helper meets each body.
-    assert max(pair.similarity for pair in compare_corpus(subs, common_fraction=0.5)) < 0.1
+    ignored = compare_corpus(subs, common_fraction=0.5, common_min_documents=3)
+    assert max(pair.similarity for pair in ignored) < 0.1
+
+
+def test_a_small_cohort_that_copied_is_not_filtered_as_common() -> None:
+    # Three of four candidates share the code: by default that is copying, not idiom.
+    subs = {f"s{i}.py": fingerprint(HELPER + BODIES[0], "python") for i in range(3)}
+    subs["other.py"] = fingerprint(BODIES[1], "python")
+    pairs = compare_corpus(subs)
+    assert [p.similarity > 0.9 for p in pairs[:3]] == [True, True, True]
 
 
 def test_a_leaked_solution_is_matched_against_submissions_only() -> None:
