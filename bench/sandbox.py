@@ -8,7 +8,9 @@ Targets: sandboxed `python -c pass` within 1.3x of bare; sandboxed throughput >=
 from __future__ import annotations
 
 import argparse
+import atexit
 import os
+import shutil
 import statistics
 import subprocess
 import sys
@@ -61,6 +63,7 @@ class Bare:
 
     def __init__(self, request: RunRequest) -> None:
         self.directory = tempfile.mkdtemp(prefix="assay-bench-")
+        atexit.register(shutil.rmtree, self.directory, ignore_errors=True)
         for name, content in request.files.items():
             Path(self.directory, name).write_bytes(content)
         self.request = request
