@@ -12,8 +12,8 @@ import pytest
 from click.testing import CliRunner
 
 from assay.grading.cli import sandbox as sandbox_cli
-from assay.grading.sandbox import Limits, RunResult, Sandbox, Verdict, cgroups
-from assay.grading.sandbox.languages import program_request, program_verdict
+from assay.grading.sandbox import Limits, RunRequest, RunResult, Sandbox, Verdict, cgroups
+from assay.grading.sandbox.languages import program_request, program_verdict, python_command
 from assay.grading.sandbox.runner import SLOT_UID_BASE
 
 pytestmark = pytest.mark.sandbox
@@ -266,3 +266,16 @@ def test_cli_reports_a_time_limit(sandbox: Sandbox, tmp_path: Path) -> None:
     )
     assert outcome.exit_code == 0, outcome.output
     assert json.loads(outcome.output)["verdict"] == "time_limit"
+
+
+def test_debians_pytest_runs_with_the_python_command_line(sandbox: Sandbox) -> None:
+    # Why not -S: it hides /usr/lib/python3/dist-packages, where Debian's pytest lives.
+    request = RunRequest(
+        argv=[*python_command("-m"), "pytest", "-q", "-p", "no:cacheprovider", "test_task.py"],
+        files={"test_task.py": b"def test_passes():\n    assert 2 + 2 == 4\n"},
+        env={"PYTEST_DISABLE_PLUGIN_AUTOLOAD": "1"},
+        limits=LIMITS,
+    )
+    result = sandbox.run(request)
+    assert result.verdict is Verdict.ACCEPTED, result.stdout + result.stderr
+    assert b"1 passed" in result.stdout
