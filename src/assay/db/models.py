@@ -1,8 +1,9 @@
 """Imports every domain's models so the metadata is complete (migrations, drift checks)."""
 
 from assay.accounts import models as accounts_models
+from assay.assessments import models as assessments_models
 from assay.db.base import Base
 from assay.grading import models as grading_models
 from assay.mail import models as mail_models
 
-__all__ = ["Base", "accounts_models", "grading_models", "mail_models"]
+__all__ = ["Base", "accounts_models", "assessments_models", "grading_models", "mail_models"]
