@@ -129,7 +129,12 @@ def normalise(source: str | bytes, language: str) -> TokenStream:
     lowering = _Lowering(spec, counts, first_seen)
     root = _Statement()
     tokens: list[tuple[int, int]] = []
-    lowering.lower(tree.root_node, tokens, root, writing=False)
+    try:
+        lowering.lower(tree.root_node, tokens, root, writing=False)
+    except RecursionError:
+        # Nesting deeper than Python's stack (hostile or generated code): fall back to the
+        # plain leaf sequence, still comments-free and with identifiers and literals erased.
+        tokens = _flat_tokens(tree.root_node, spec)
     stream = TokenStream([], [], [])
     for sym, line in tokens:
         if sym == SEAM:
@@ -505,6 +510,31 @@ class _Lowering:
         if condition.type in self.spec.false_literals:
             return True
         return condition.type in self.spec.numbers and (condition.text or b"").strip() == b"0"
+
+
+def _flat_tokens(root: Node, spec: LanguageSpec) -> list[tuple[int, int]]:
+    """Leaves in source order, iteratively: the normalisation that needs no recursion."""
+    literals = dict.fromkeys(spec.strings, STRING)
+    literals.update(dict.fromkeys(spec.numbers, NUMBER))
+    literals.update(dict.fromkeys(spec.booleans, BOOLEAN))
+    tokens: list[tuple[int, int]] = []
+    stack = [root]
+    while stack:
+        node = stack.pop()
+        kind = node.type
+        line = node.start_point[0] + 1
+        if kind in spec.comments or node.is_missing:
+            continue
+        if kind in literals:
+            tokens.append((literals[kind], line))
+        elif kind in spec.identifiers:
+            tokens.append((IDENTIFIER, line))
+        elif node.child_count == 0:
+            if kind not in spec.ignored_tokens:
+                tokens.append((symbol(kind), line))
+        else:
+            stack.extend(reversed(node.children))
+    return tokens
 
 
 def _only_generator(node: Node) -> bool:

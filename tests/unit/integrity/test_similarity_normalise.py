@@ -179,6 +179,12 @@ def test_broken_code_still_yields_tokens(language: str) -> None:
     assert fingerprint(broken, language).token_count == len(stream.symbols)
 
 
+def test_nesting_deeper_than_the_stack_still_yields_tokens() -> None:
+    hostile = "x = " + "(" * 3000 + "1" + ")" * 3000 + "\n"
+    stream = normalise(hostile, "python")
+    assert len(stream.symbols) >= 3
+
+
 def test_unknown_language_is_refused() -> None:
     with pytest.raises(ValueError, match="unsupported language"):
         normalise("x", "cobol")
