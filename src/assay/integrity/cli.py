@@ -30,9 +30,13 @@ def similarity(directory: Path, language: str, template: Path | None, as_json: b
     if not files:
         extensions = ", ".join(spec_for(language).extensions)
         raise click.ClickException(f"no {extensions} files under {directory}")
-    fingerprints = {
-        path.relative_to(directory).as_posix(): _fingerprint_file(path, language) for path in files
-    }
+    fingerprints: dict[str, Fingerprint] = {}
+    for path in files:
+        name = path.relative_to(directory).as_posix()
+        try:
+            fingerprints[name] = _fingerprint_file(path, language)
+        except OSError as exc:
+            click.echo(f"skipped {name}: {exc.strerror or exc}", err=True)
     template_fp = None
     if template is not None:
         # Every k-gram of the template (window 1), not just its winnowed sample.
