@@ -8,8 +8,9 @@ calibrates, and prints the correlations of true and estimated parameters, RMSEs 
 Baselines measured on the same data in the same run: girth (the `girth` package's 2PL and
 GRM marginal maximum likelihood, a dev dependency) and a classical transform of p-values and
 point-biserials into a and b (Lord & Novick's normal-ogive approximations), which is what we
-would report without IRT. Also runs a two-form anchor design (missing by design, ours only:
-girth's 2PL does not take missing responses) and a GRM recovery, 20 items with 4 categories.
+would report without IRT. Also runs a two-form anchor design (each candidate answers two
+thirds of the items; girth gets the missing cells as its INVALID_RESPONSE sentinel) and a GRM
+recovery, 20 items with 4 categories.
 """
 
 from __future__ import annotations
@@ -182,13 +183,13 @@ def compare(ours_: Recovery, baseline: Recovery, name: str) -> None:
     )
 
 
-def run_forms(seeds: int, items: int, candidates: int) -> None:
+def run_forms(seeds: int, items: int, candidates: int, with_girth: bool) -> None:
     anchors = items // 3
     print(
         f"2PL over two forms ({anchors} anchor items, the rest split in half), "
         f"{items} items × {candidates:,} candidates, a ~ uniform, {seeds} seeds"
     )
-    recovery = Recovery.empty()
+    results = {"ours": Recovery.empty(), "girth": Recovery.empty()}
     for seed in range(seeds):
         rng = np.random.default_rng(1000 + seed)
         true_a, true_b, scores = simulate_2pl(rng, items, candidates, "uniform")
@@ -198,19 +199,29 @@ def run_forms(seeds: int, items: int, candidates: int) -> None:
         form_a = np.arange(candidates) % 2 == 0
         administered[form_a, anchors:half] = True
         administered[~form_a, half:] = True
+        table = as_table(scores, administered)
         start = time.perf_counter()
-        result = irt.calibrate(as_table(scores, administered), model="2pl")
+        result = irt.calibrate(table, model="2pl")
         seconds = time.perf_counter() - start
         by_id = {item.id: item for item in result.items}
         order = [f"i{c:03d}" for c in range(items)]
-        recovery.add(
+        results["ours"].add(
             true_a,
             true_b,
             np.array([by_id[i].a for i in order]),
             np.array([by_id[i].b for i in order]),
             seconds,
         )
-    print(recovery.row("ours (forms)"))
+        if with_girth:
+            from girth.utilities import INVALID_RESPONSE  # type: ignore[import-untyped]
+
+            # girth marks a response that was not given with a sentinel value.
+            marked = np.where(administered, scores, INVALID_RESPONSE)
+            results["girth"].add(true_a, true_b, *girth_2pl(marked))
+    print(results["ours"].row("ours"))
+    if with_girth:
+        print(results["girth"].row("girth"))
+        compare(results["ours"], results["girth"], "girth")
 
 
 def run_grm(seeds: int, items: int, candidates: int, with_girth: bool) -> None:
@@ -245,7 +256,7 @@ def main() -> None:
         )
     for distribution in ("uniform", "lognormal"):
         run_2pl(args.seeds, args.items, args.candidates, distribution, with_girth)
-    run_forms(args.seeds, args.items, 2 * args.candidates)
+    run_forms(args.seeds, args.items, 2 * args.candidates, with_girth)
     run_grm(args.seeds, 20, args.candidates, with_girth)
 
 
