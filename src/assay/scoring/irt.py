@@ -289,24 +289,25 @@ class _Design:
 
 
 def _design(table: ResponseTable, items: Sequence[ItemParameters], layout: _Layout) -> _Design:
-    position = {item.id: index for index, item in enumerate(items)}
-    column_of = np.cumsum(np.concatenate([[0], layout.thresholds[:-1] + 1]))
-    rows: list[int] = []
-    columns: list[int] = []
-    for candidate, item_index, score in zip(
-        table.candidate_index, table.item_index, table.scores, strict=True
-    ):
-        index = position.get(table.items[item_index])
-        if index is None:
-            continue  # an item outside the calibrated set carries no information here
-        rows.append(int(candidate))
-        columns.append(int(column_of[index]) + items[index].category_of(float(score)))
-    width = int(layout.category_mask.sum())
+    """Mark each response's (item, category) column; items outside ``items`` are skipped."""
+    first_column = np.cumsum(np.concatenate([[0], layout.thresholds[:-1] + 1]))
+    rows: list[npt.NDArray[np.intp]] = []
+    columns: list[npt.NDArray[np.intp]] = []
+    for index, item in enumerate(items):
+        if item.id not in table.items:
+            continue  # not administered to anyone in this table
+        answered = table.item_index == table.items.index(item.id)
+        # The highest category whose score does not exceed the response (see category_of).
+        category = np.searchsorted(item.scores, table.scores[answered] + 1e-9, side="right") - 1
+        rows.append(table.candidate_index[answered])
+        columns.append(first_column[index] + np.maximum(category, 0))
+    row = np.concatenate(rows) if rows else np.zeros(0, dtype=np.intp)
+    column = np.concatenate(columns) if columns else np.zeros(0, dtype=np.intp)
     indicators = sparse.csr_array(
-        (np.ones(len(rows)), (np.asarray(rows, dtype=np.intp), np.asarray(columns, dtype=np.intp))),
-        shape=(len(table.candidates), width),
+        (np.ones(row.size), (row, column)),
+        shape=(len(table.candidates), int(layout.category_mask.sum())),
     )
-    per_candidate = np.bincount(np.asarray(rows, dtype=np.intp), minlength=len(table.candidates))
+    per_candidate = np.bincount(row, minlength=len(table.candidates))
     return _Design(indicators=indicators, responses_per_candidate=per_candidate)
 
 

@@ -102,33 +102,6 @@ class ResponseTable:
         matrix[self.candidate_index, self.item_index] = self.scores
         return matrix
 
-    def responses(self) -> list[Response]:
-        """The rows back as :class:`Response` values, in table order."""
-        return [
-            Response(
-                candidate=self.candidates[c],
-                item=self.items[i],
-                score=float(score),
-                choice=choice,
-                seconds=None if math.isnan(seconds) else float(seconds),
-            )
-            for c, i, score, choice, seconds in zip(
-                self.candidate_index,
-                self.item_index,
-                self.scores,
-                self.choices,
-                self.seconds,
-                strict=True,
-            )
-        ]
-
-    def without_items(self, excluded: Iterable[str]) -> ResponseTable:
-        """The same responses minus those to ``excluded`` items (ids keep their order)."""
-        dropped = set(excluded)
-        return ResponseTable.from_responses(
-            response for response in self.responses() if response.item not in dropped
-        )
-
 
 def read_responses_csv(path: Path) -> ResponseTable:
     """Read a long CSV with header ``candidate,item,score`` (plus optional ``choice,seconds``).
