@@ -186,3 +186,30 @@ def test_csv_columns_may_come_in_any_order_with_optional_ones() -> None:
     assert list(table.scores) == [1.0, 0.0]
     assert table.seconds[0] == 12.5
     assert np.isnan(table.seconds[1])
+
+
+def test_items_report_text_lists_statistics_alpha_and_flags(tmp_path: Path) -> None:
+    responses = tmp_path / "r.csv"
+    rows = ["candidate,item,score,choice"]
+    for c in range(10):
+        rows.append(f'c{c},q1,{int(c < 5)},"{"a,b" if c < 5 else "a"}"')
+        rows.append(f"c{c},q2,{int(c < 6)},")
+        rows.append(f"c{c},q3,{int(c >= 8)},")
+    responses.write_text("\n".join(rows) + "\n", encoding="utf-8")
+
+    result = run("items", "--responses", str(responses))
+
+    assert result.exit_code == 0, result.output
+    assert result.output.splitlines()[1].split()[:3] == ["q1", "10", "0.50"]
+    assert "Alpha " in result.output
+    assert "Flag q3 [negative_discrimination]" in result.output
+
+
+def test_items_report_refuses_bad_input(tmp_path: Path) -> None:
+    responses = tmp_path / "r.csv"
+    responses.write_text("candidate,item\nc1,q1\n", encoding="utf-8")
+
+    result = run("items", "--responses", str(responses))
+
+    assert result.exit_code == 1
+    assert "missing score" in result.output

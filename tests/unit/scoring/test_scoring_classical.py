@@ -230,3 +230,25 @@ def test_skill_scores_follow_the_weights() -> None:
 def test_negative_skill_weights_are_refused() -> None:
     with pytest.raises(ValidationFailed, match="not negative"):
         classical.skill_scores(guttman_table(), {"q1": {"sql": -1.0}})
+
+
+def test_multiple_answer_choices_count_each_selected_option() -> None:
+    table = ResponseTable.from_responses(
+        [
+            Response("a", "pick-all", 1.0, choice="a,c"),
+            Response("b", "pick-all", 1.0, choice="c, a"),
+            Response("c", "pick-all", 0.0, choice="a"),
+            Response("d", "pick-all", 0.0, choice="a,b,c"),
+        ]
+    )
+
+    (pick,) = classical.distractor_tables(table)
+
+    by_option = {option.option: option for option in pick.options}
+    assert {name for name, option in by_option.items() if option.is_key} == {"a", "c"}
+    assert (by_option["a"].picked, by_option["b"].picked, by_option["c"].picked) == (4, 1, 3)
+    assert by_option["b"].share == pytest.approx(0.25)
+
+
+def test_items_without_recorded_choices_have_no_distractor_table() -> None:
+    assert classical.distractor_tables(guttman_table()) == []
