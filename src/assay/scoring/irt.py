@@ -372,6 +372,7 @@ def calibrate(
         b[index, : len(item.thresholds)] = item.thresholds
     converged = False
     iterations = 0
+    change = math.inf
     for iterations in range(1, max_iterations + 1):  # noqa: B007 - reported after the loop
         posterior, _ = _posterior(design, a, b, layout, quadrature)
         counts = _expected_counts(design, posterior, layout)

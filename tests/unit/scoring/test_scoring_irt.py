@@ -247,3 +247,13 @@ def test_percentile_uses_mid_ranks_and_reports_the_group_size() -> None:
     assert above_all.percentile == pytest.approx(100.0)
     with pytest.raises(ValidationFailed, match="empty"):
         irt.percentile(irt.AbilityEstimate("e", theta=0.0, se=1.0, responses=1), [])
+
+
+def test_stopping_before_convergence_is_reported() -> None:
+    _, _, _, scores = simulate_2pl(seed=3, items=6, candidates=300)
+
+    result = irt.calibrate(table_of(scores), model="2pl", max_iterations=1)
+
+    assert not result.converged
+    assert result.iterations == 1
+    assert any("did not converge in 1 cycles" in w for w in result.warnings)
