@@ -1,0 +1,2 @@
+-- One SELECT statement returning:
+--   id, email_key, full_name, source, updated_at
