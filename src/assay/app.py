@@ -8,6 +8,7 @@ from fastapi.staticfiles import StaticFiles
 from assay import __version__
 from assay.accounts import api as accounts_api
 from assay.accounts import views as accounts_views
+from assay.assessments import api as assessments_api
 from assay.config import get_settings
 from assay.mail import api as mail_api
 from assay.web import errors, health, pages
@@ -42,6 +43,7 @@ def create_app() -> FastAPI:
     api.include_router(accounts_api.public)
     api.include_router(accounts_api.router)
     api.include_router(mail_api.router)
+    api.include_router(assessments_api.router)
     app.include_router(api)
 
     app.include_router(health.router)

@@ -12,6 +12,8 @@ from sqlalchemy.orm import Session
 
 from assay.accounts import service
 from assay.accounts.permissions import Role
+from assay.assessments import service as assessments
+from assay.assessments.schemas import AssessmentCreate
 from tests.factories import OrgFixture, make_member, make_org
 from tests.functional.conftest import api_key_for, bearer
 
@@ -31,9 +33,20 @@ MAKERS: dict[str, Maker] = {
             role=Role.REVIEWER,
         )[0].id
     ),
+    "assessment_id": lambda db, org: (
+        assessments.create(
+            db,
+            principal=org.principal,
+            data=AssessmentCreate(title="Lead", template_id="lead-back-end-engineer"),
+        ).assessment.id
+    ),
 }
 
-BODIES = {"PATCH /api/v1/members/{member_id}": {"role": "recruiter"}}
+BODIES = {
+    "PATCH /api/v1/members/{member_id}": {"role": "recruiter"},
+    "PATCH /api/v1/assessments/{assessment_id}": {"intro": "Welcome"},
+    "POST /api/v1/assessments/{assessment_id}/blueprint": {},
+}
 
 
 def id_routes(app: FastAPI) -> list[tuple[str, str, list[str]]]:
@@ -80,8 +93,16 @@ def test_lists_show_only_the_callers_organization(client: TestClient, db: Sessio
     org_b = make_org(db)
     make_member(db, org_a, role=Role.RECRUITER)
     key_b = api_key_for(db, org_b, "admin")
-    for path in ["/api/v1/members", "/api/v1/api-keys", "/api/v1/invitations", "/api/v1/outbox"]:
+    assessments.create(db, principal=org_a.principal, data=AssessmentCreate(title="Secret role"))
+    for path in [
+        "/api/v1/members",
+        "/api/v1/api-keys",
+        "/api/v1/invitations",
+        "/api/v1/outbox",
+        "/api/v1/assessments",
+    ]:
         body = client.get(path, headers=bearer(key_b)).json()
         text = str(body)
         assert str(org_a.organization.id) not in text
         assert org_a.owner.email not in text, path
+        assert "Secret role" not in text, path
