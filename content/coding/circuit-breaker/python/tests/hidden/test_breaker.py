@@ -311,7 +311,7 @@ def test_concurrent_callers_never_exceed_the_trial_limit():
         assert breaker.state == "closed"
 
 
-def test_concurrent_failures_open_the_breaker_once():
+def test_concurrent_failures_open_the_breaker():
     breaker, clock = make(threshold=5, timeout=30)
     barrier = threading.Barrier(THREADS)
     errors = []
