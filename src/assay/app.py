@@ -9,7 +9,10 @@ from assay import __version__
 from assay.accounts import api as accounts_api
 from assay.accounts import views as accounts_views
 from assay.assessments import api as assessments_api
+from assay.assessments import views as assessments_views
 from assay.config import get_settings
+from assay.delivery import api as delivery_api
+from assay.delivery import views as delivery_views
 from assay.mail import api as mail_api
 from assay.web import errors, health, pages
 from assay.web.deps import require_json
@@ -44,11 +47,15 @@ def create_app() -> FastAPI:
     api.include_router(accounts_api.router)
     api.include_router(mail_api.router)
     api.include_router(assessments_api.router)
+    api.include_router(delivery_api.router)
     app.include_router(api)
+    app.include_router(delivery_api.candidate_router)
 
     app.include_router(health.router)
     app.include_router(pages.router)
     app.include_router(accounts_views.router)
+    app.include_router(assessments_views.router)
+    app.include_router(delivery_views.router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
 
     errors.install(app)

@@ -14,6 +14,7 @@ from assay.accounts import service
 from assay.accounts.permissions import Role
 from assay.assessments import service as assessments
 from assay.assessments.schemas import AssessmentCreate
+from tests.delivery_support import invite, make_assessment
 from tests.factories import OrgFixture, make_member, make_org
 from tests.functional.conftest import api_key_for, bearer
 
@@ -40,12 +41,21 @@ MAKERS: dict[str, Maker] = {
             data=AssessmentCreate(title="Lead", template_id="lead-back-end-engineer"),
         ).assessment.id
     ),
+    "candidate_id": lambda db, org: (
+        invite(db, org, make_assessment(db, org))[0].id  # a candidate invited to org A's assessment
+    ),
 }
 
 BODIES = {
     "PATCH /api/v1/members/{member_id}": {"role": "recruiter"},
     "PATCH /api/v1/assessments/{assessment_id}": {"intro": "Welcome"},
     "POST /api/v1/assessments/{assessment_id}/blueprint": {},
+    "POST /api/v1/assessments/{assessment_id}/candidates": {
+        "name": "Eve",
+        "email": "e@example.com",
+    },
+    "POST /api/v1/assessments/{assessment_id}/candidates/import": {"csv": "Eve,e@example.com"},
+    "POST /api/v1/candidates/{candidate_id}/extend": {"add_minutes": 5},
 }
 
 

@@ -3,7 +3,15 @@
 from assay.accounts import models as accounts_models
 from assay.assessments import models as assessments_models
 from assay.db.base import Base
+from assay.delivery import models as delivery_models
 from assay.grading import models as grading_models
 from assay.mail import models as mail_models
 
-__all__ = ["Base", "accounts_models", "assessments_models", "grading_models", "mail_models"]
+__all__ = [
+    "Base",
+    "accounts_models",
+    "assessments_models",
+    "delivery_models",
+    "grading_models",
+    "mail_models",
+]

@@ -36,6 +36,7 @@ def _wants_json(request: Request) -> bool:
     path = request.url.path
     return (
         path.startswith("/api/")
+        or (path.startswith("/take/") and "/api/" in path)  # the candidate client's protocol
         or path in {"/healthz", "/readyz"}
         or (
             "application/json" in request.headers.get("accept", "")

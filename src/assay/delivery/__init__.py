@@ -1,0 +1,1 @@
+"""Delivery: inviting candidates and letting them take an assessment in the browser."""

@@ -1,0 +1,223 @@
+"""Every query of the delivery domain; staff queries are always scoped to one organization."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from assay.assessments.models import Assessment, Form
+from assay.delivery.models import (
+    Attempt,
+    Candidate,
+    IntegrityEvent,
+    Invitation,
+    Response,
+    SaveReceipt,
+)
+from assay.grading.models import GradingResult, Submission
+from assay.mail.models import MailMessage
+
+
+def get_assessment(
+    session: Session, *, organization_id: uuid.UUID, assessment_id: uuid.UUID
+) -> Assessment | None:
+    return session.scalar(
+        select(Assessment).where(
+            Assessment.organization_id == organization_id, Assessment.id == assessment_id
+        )
+    )
+
+
+def get_form(session: Session, *, organization_id: uuid.UUID, form_id: uuid.UUID) -> Form | None:
+    return session.scalar(
+        select(Form).where(Form.organization_id == organization_id, Form.id == form_id)
+    )
+
+
+def get_candidate(
+    session: Session, *, organization_id: uuid.UUID, candidate_id: uuid.UUID
+) -> Candidate | None:
+    return session.scalar(
+        select(Candidate).where(
+            Candidate.organization_id == organization_id, Candidate.id == candidate_id
+        )
+    )
+
+
+def find_candidate_by_email(
+    session: Session, *, organization_id: uuid.UUID, assessment_id: uuid.UUID, email: str
+) -> Candidate | None:
+    return session.scalar(
+        select(Candidate).where(
+            Candidate.organization_id == organization_id,
+            Candidate.assessment_id == assessment_id,
+            Candidate.email == email,
+        )
+    )
+
+
+def list_candidates(
+    session: Session, *, organization_id: uuid.UUID, assessment_id: uuid.UUID
+) -> Sequence[tuple[Candidate, Invitation, Attempt | None]]:
+    rows = session.execute(
+        select(Candidate, Invitation, Attempt)
+        .join(Invitation, Invitation.candidate_id == Candidate.id)
+        .outerjoin(Attempt, Attempt.invitation_id == Invitation.id)
+        .where(
+            Candidate.organization_id == organization_id,
+            Candidate.assessment_id == assessment_id,
+        )
+        .order_by(Candidate.created_at.desc(), Candidate.id.desc())
+    ).all()
+    return [(c, i, a) for c, i, a in rows]
+
+
+def get_invitation_of(
+    session: Session, *, organization_id: uuid.UUID, candidate_id: uuid.UUID
+) -> Invitation | None:
+    return session.scalar(
+        select(Invitation).where(
+            Invitation.organization_id == organization_id, Invitation.candidate_id == candidate_id
+        )
+    )
+
+
+def get_invitation_by_digest(session: Session, token_digest: str) -> Invitation | None:
+    # Unscoped on purpose: the candidate's link is the credential that tells us the org.
+    return session.scalar(select(Invitation).where(Invitation.token_digest == token_digest))
+
+
+def get_attempt_of(
+    session: Session, *, organization_id: uuid.UUID, invitation_id: uuid.UUID
+) -> Attempt | None:
+    return session.scalar(
+        select(Attempt).where(
+            Attempt.organization_id == organization_id, Attempt.invitation_id == invitation_id
+        )
+    )
+
+
+def get_response(
+    session: Session, *, organization_id: uuid.UUID, attempt_id: uuid.UUID, item_id: str
+) -> Response | None:
+    return session.scalar(
+        select(Response).where(
+            Response.organization_id == organization_id,
+            Response.attempt_id == attempt_id,
+            Response.item_id == item_id,
+        )
+    )
+
+
+def list_responses(
+    session: Session, *, organization_id: uuid.UUID, attempt_id: uuid.UUID
+) -> Sequence[Response]:
+    return session.scalars(
+        select(Response)
+        .where(Response.organization_id == organization_id, Response.attempt_id == attempt_id)
+        .order_by(Response.section_index, Response.item_id)
+    ).all()
+
+
+def get_receipt(
+    session: Session, *, organization_id: uuid.UUID, attempt_id: uuid.UUID, key: str
+) -> SaveReceipt | None:
+    return session.scalar(
+        select(SaveReceipt).where(
+            SaveReceipt.organization_id == organization_id,
+            SaveReceipt.attempt_id == attempt_id,
+            SaveReceipt.idempotency_key == key,
+        )
+    )
+
+
+def list_receipts(
+    session: Session, *, organization_id: uuid.UUID, attempt_id: uuid.UUID
+) -> Sequence[SaveReceipt]:
+    return session.scalars(
+        select(SaveReceipt).where(
+            SaveReceipt.organization_id == organization_id, SaveReceipt.attempt_id == attempt_id
+        )
+    ).all()
+
+
+def list_events(
+    session: Session, *, organization_id: uuid.UUID, attempt_id: uuid.UUID
+) -> Sequence[IntegrityEvent]:
+    return session.scalars(
+        select(IntegrityEvent)
+        .where(
+            IntegrityEvent.organization_id == organization_id,
+            IntegrityEvent.attempt_id == attempt_id,
+        )
+        .order_by(IntegrityEvent.server_at, IntegrityEvent.id)
+    ).all()
+
+
+def get_submission(
+    session: Session, *, organization_id: uuid.UUID, submission_id: uuid.UUID
+) -> Submission | None:
+    return session.scalar(
+        select(Submission).where(
+            Submission.organization_id == organization_id, Submission.id == submission_id
+        )
+    )
+
+
+def results_of(
+    session: Session, *, organization_id: uuid.UUID, submission_id: uuid.UUID
+) -> Sequence[GradingResult]:
+    return session.scalars(
+        select(GradingResult).where(
+            GradingResult.organization_id == organization_id,
+            GradingResult.submission_id == submission_id,
+        )
+    ).all()
+
+
+def candidate_mail(
+    session: Session, *, organization_id: uuid.UUID, email: str
+) -> Sequence[MailMessage]:
+    return session.scalars(
+        select(MailMessage).where(
+            MailMessage.organization_id == organization_id,
+            MailMessage.category == "candidate",
+            MailMessage.to_address == email,
+        )
+    ).all()
+
+
+def invitations_due_reminder(
+    session: Session, *, now: datetime, before: datetime
+) -> Sequence[uuid.UUID]:
+    """Across organizations (a job): unstarted, unreminded links expiring before ``before``."""
+    return session.scalars(
+        select(Invitation.id)
+        .outerjoin(Attempt, Attempt.invitation_id == Invitation.id)
+        .where(
+            Attempt.id.is_(None),
+            Invitation.reminded_at.is_(None),
+            Invitation.revoked_at.is_(None),
+            Invitation.expires_at > now,
+            Invitation.expires_at <= before,
+        )
+    ).all()
+
+
+def get_invitation_for_job(session: Session, invitation_id: uuid.UUID) -> Invitation | None:
+    return session.get(Invitation, invitation_id)
+
+
+def get_attempt_for_job(session: Session, attempt_id: uuid.UUID) -> Attempt | None:
+    return session.get(Attempt, attempt_id)
+
+
+def overdue_attempt_ids(session: Session, *, now: datetime) -> Sequence[uuid.UUID]:
+    """Across organizations (a job): attempts whose current section's time has run out."""
+    return session.scalars(
+        select(Attempt.id).where(Attempt.finished_at.is_(None), Attempt.section_deadline < now)
+    ).all()
