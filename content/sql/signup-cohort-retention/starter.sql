@@ -1,0 +1,2 @@
+-- One SELECT statement returning:
+--   cohort_month, cohort_size, month_offset, active_users, retention_pct
