@@ -150,6 +150,9 @@ def create(session: Session, *, principal: Principal, data: AssessmentCreate) ->
             return Planned(assessment, messages)
     elif data.template_id is None and data.profile is None:
         return Planned(assessment, messages)
+    elif data.job_description:
+        # A profile edited from a pasted description keeps the description beside it.
+        assessment.job_description = data.job_description[: jd.MAX_BYTES]
     return Planned(assessment, messages + _plan(session, assessment=assessment, plan=plan))
 
 
