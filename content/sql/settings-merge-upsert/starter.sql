@@ -1,0 +1,2 @@
+-- One SELECT statement returning:
+--   account_id, settings (jsonb), version, updated_at
