@@ -1,0 +1,2 @@
+-- One SELECT statement returning:
+--   user_id, session_no, started_at, ended_at, page_views, duration_seconds, landing_path
