@@ -1,0 +1,20 @@
+WITH RECURSIVE exploded (part_id, quantity, depth) AS (
+    SELECT b.component_id, bp.units * b.quantity, 1
+    FROM build_plan AS bp
+    JOIN bom_lines AS b ON b.assembly_id = bp.part_id
+    UNION ALL
+    SELECT b.component_id, e.quantity * b.quantity, e.depth + 1
+    FROM exploded AS e
+    JOIN bom_lines AS b ON b.assembly_id = e.part_id
+)
+SELECT
+    p.sku,
+    p.name,
+    SUM(e.quantity) AS quantity,
+    MAX(e.depth) AS max_depth,
+    SUM(e.quantity) * p.unit_cost_cents AS cost_cents
+FROM exploded AS e
+JOIN parts AS p ON p.id = e.part_id
+WHERE NOT EXISTS (SELECT 1 FROM bom_lines AS b WHERE b.assembly_id = e.part_id)
+GROUP BY p.id, p.sku, p.name, p.unit_cost_cents
+ORDER BY p.sku;

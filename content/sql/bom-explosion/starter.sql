@@ -1,0 +1,2 @@
+-- One SELECT statement returning:
+--   sku, name, quantity, max_depth, cost_cents
