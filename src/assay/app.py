@@ -10,7 +10,6 @@ from assay.accounts import api as accounts_api
 from assay.accounts import views as accounts_views
 from assay.assessments import api as assessments_api
 from assay.assessments import views as assessments_views
-from assay.assessments import views as assessments_views
 from assay.config import get_settings
 from assay.delivery import api as delivery_api
 from assay.delivery import views as delivery_views
@@ -55,7 +54,6 @@ def create_app() -> FastAPI:
     app.include_router(health.router)
     app.include_router(pages.router)
     app.include_router(accounts_views.router)
-    app.include_router(assessments_views.router)
     app.include_router(assessments_views.router)
     app.include_router(delivery_views.router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
