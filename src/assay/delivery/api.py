@@ -35,8 +35,12 @@ from assay.kit.ids import new_token
 from assay.web.deps import ApiPrincipal, DbSession, client_ip, require_json
 
 router = APIRouter(tags=["candidates"])
+# The candidate page's own client: not part of the versioned organization API (docs/api.md).
 candidate_router = APIRouter(
-    prefix="/take/{token}/api", tags=["candidate client"], dependencies=[Depends(require_json)]
+    prefix="/take/{token}/api",
+    tags=["candidate client"],
+    dependencies=[Depends(require_json)],
+    include_in_schema=False,
 )
 
 BROWSER_COOKIE = "assay_browser"
