@@ -6,6 +6,7 @@ from assay.db.base import Base
 from assay.delivery import models as delivery_models
 from assay.grading import models as grading_models
 from assay.mail import models as mail_models
+from assay.results import models as results_models
 
 __all__ = [
     "Base",
@@ -14,4 +15,5 @@ __all__ = [
     "delivery_models",
     "grading_models",
     "mail_models",
+    "results_models",
 ]

@@ -1,0 +1,1 @@
+"""Results: item scores, skill and overall scores with errors, ranking, decisions, reports."""
