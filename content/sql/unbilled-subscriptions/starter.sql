@@ -1,0 +1,2 @@
+-- One SELECT statement returning:
+--   subscription_id, customer_name, plan, monthly_cents
