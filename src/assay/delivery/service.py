@@ -781,21 +781,72 @@ def save(
     attempt = access.attempt
     if attempt is None:
         raise Conflict("Start the assessment before answering.", code="not_started")
+    replay = _replay(session, access, item_id=item_id, idempotency_key=idempotency_key)
+    if replay is not None:
+        return replay
+    try:
+        return _save_once(
+            session,
+            access=access,
+            item_id=item_id,
+            answer=answer,
+            sequence=sequence,
+            idempotency_key=idempotency_key,
+        )
+    except IntegrityError:
+        # A parallel request won a race: the same key (a retry of this very save) or the
+        # item's first save under another key. Its row is committed now (the unique index made
+        # us wait for it), so a replay answers with the winner's receipt, and a different
+        # save is judged again against the stored answer's sequence.
+        session.expire_all()
+    replay = _replay(session, access, item_id=item_id, idempotency_key=idempotency_key)
+    if replay is not None:
+        return replay
+    return _save_once(
+        session,
+        access=access,
+        item_id=item_id,
+        answer=answer,
+        sequence=sequence,
+        idempotency_key=idempotency_key,
+    )
+
+
+def _replay(
+    session: Session, access: Access, *, item_id: str, idempotency_key: str
+) -> SaveResult | None:
+    """The outcome of a save already handled under this key (its response was lost), if any."""
+    attempt = access.attempt
+    assert attempt is not None
     receipt = repository.get_receipt(
         session, organization_id=access.organization_id, attempt_id=attempt.id, key=idempotency_key
     )
+    if receipt is None:
+        return None
+    if receipt.item_id != item_id:
+        raise Conflict("This idempotency key was used for another item.", code="key_reused")
+    return SaveResult(
+        receipt.applied,
+        True,
+        receipt.sequence,
+        remaining_seconds(deadline=attempt.section_deadline, now=utcnow()),
+        attempt.section_index,
+    )
+
+
+def _save_once(
+    session: Session,
+    *,
+    access: Access,
+    item_id: str,
+    answer: dict[str, Any],
+    sequence: int,
+    idempotency_key: str,
+) -> SaveResult:
+    """One try at storing a new save; an IntegrityError means a parallel request won a race."""
+    attempt = access.attempt
+    assert attempt is not None
     now = utcnow()
-    if receipt is not None:
-        # A retry of a save we already handled (its response was lost): the same answer again.
-        if receipt.item_id != item_id:
-            raise Conflict("This idempotency key was used for another item.", code="key_reused")
-        return SaveResult(
-            receipt.applied,
-            True,
-            receipt.sequence,
-            remaining_seconds(deadline=attempt.section_deadline, now=now),
-            attempt.section_index,
-        )
     form = form_of(session, access)
     index, item = _form_item(_sections(form), item_id)
     ref, item_id = item_id, str(item["item_id"])
@@ -815,41 +866,34 @@ def save(
         session, organization_id=access.organization_id, attempt_id=attempt.id, item_id=item_id
     )
     applied = response is None or sequence > response.sequence
-    try:
-        with session.begin_nested():
-            if response is None:
-                session.add(
-                    Response(
-                        organization_id=access.organization_id,
-                        attempt_id=attempt.id,
-                        item_id=item_id,
-                        item_version=int(item.get("version", 1)),
-                        section_index=index,
-                        answer=answer,
-                        sequence=sequence,
-                        updated_at=now,
-                    )
-                )
-            elif applied:
-                response.answer = answer
-                response.sequence = sequence
-                response.updated_at = now
+    with session.begin_nested():
+        if response is None:
             session.add(
-                SaveReceipt(
+                Response(
                     organization_id=access.organization_id,
                     attempt_id=attempt.id,
-                    idempotency_key=idempotency_key,
-                    item_id=ref,
+                    item_id=item_id,
+                    item_version=int(item.get("version", 1)),
+                    section_index=index,
+                    answer=answer,
                     sequence=sequence,
-                    applied=applied,
+                    updated_at=now,
                 )
             )
-    except IntegrityError:
-        # The same key (or the item's first save) raced in from a parallel retry: theirs stands.
-        session.expire_all()
-        raise Conflict(
-            "This save raced with a retry of itself; retry it.", code="save_race"
-        ) from None
+        elif applied:
+            response.answer = answer
+            response.sequence = sequence
+            response.updated_at = now
+        session.add(
+            SaveReceipt(
+                organization_id=access.organization_id,
+                attempt_id=attempt.id,
+                idempotency_key=idempotency_key,
+                item_id=ref,
+                sequence=sequence,
+                applied=applied,
+            )
+        )
     return SaveResult(
         applied,
         False,
