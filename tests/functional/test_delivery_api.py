@@ -343,3 +343,43 @@ def test_finishing_queues_work_samples_for_hidden_grading(
     assert submission.task_id == coding["item_id"]
     late = save(client, token, "q2-1", {"language": language, "files": {"x.py": "1"}}, 2)
     assert late.status_code == 410
+
+
+def _first_of_kind(db: Session, attempt: Attempt, kind: str) -> tuple[int, str, dict[str, Any]]:
+    from assay.assessments.models import Form
+
+    form = db.get(Form, attempt.form_id)
+    assert form is not None
+    for index, section in enumerate(form.sections):
+        for number, item in enumerate(service.delivered_items(section)):
+            if item["kind"] == kind:
+                return index, service.item_ref(index, number), item
+    raise AssertionError(f"the form has no {kind} item")
+
+
+@pytest.mark.sandbox
+def test_sample_run_reports_each_visible_test(
+    client: TestClient, db: Session, org: OrgFixture, assessment: Assessment
+) -> None:
+    from assay.delivery.content import item_view
+
+    candidate, token = invite(db, org, assessment)
+    start(client, token)
+    attempt = attempt_of(db, candidate)
+    index, ref, item = _first_of_kind(db, attempt, "coding")
+    for _ in range(index):
+        client.post(f"/take/{token}/api/sections/next")
+    view = item_view(item["item_id"], None)
+    language = item.get("language") or view.languages[0]
+    files = view.starters[language]
+    result = client.post(
+        f"/take/{token}/api/items/{ref}/run", json={"language": language, "files": files}
+    )
+    assert result.status_code == 200, result.text
+    body = result.json()
+    assert body["total"] == len(body["tests"]) > 0
+    assert {"name", "passed", "message"} <= set(body["tests"][0])
+    not_code = client.post(
+        f"/take/{token}/api/items/q1-1/run", json={"language": language, "files": files}
+    )
+    assert not_code.status_code in {409, 410, 422}

@@ -264,10 +264,16 @@ def run_samples(
     access: CandidateAccess,
     session: DbSession,
 ) -> dict[str, Any]:
-    """Run the task's visible tests on the candidate's code, in the sandbox, now."""
-    return service.run_samples(
+    """Run the task's visible tests on the candidate's code, in the sandbox, now.
+
+    The request's transaction is committed before the sandbox starts (its checks and any
+    signals recorded on the way in are kept), so no lock is held while the tests run.
+    """
+    sample = service.prepare_sample_run(
         session, access=access, item_id=item_id, language=body.language, files=body.files
     )
+    session.commit()
+    return service.run_samples(sample)
 
 
 @candidate_router.get("/export")

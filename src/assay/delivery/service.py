@@ -930,10 +930,23 @@ def record_signal(
     return True
 
 
-def run_samples(
+@dataclass(frozen=True)
+class SampleRequest:
+    """What a sample run needs, read from the database: plain data, no session, no rows."""
+
+    task_id: str
+    language: str
+    files: dict[str, str]
+
+
+def prepare_sample_run(
     session: Session, *, access: Access, item_id: str, language: str, files: dict[str, str]
-) -> dict[str, Any]:
-    """Run the visible tests now, in the sandbox, and return per-test results."""
+) -> SampleRequest:
+    """Check that the item's visible tests may run now; the caller runs them after commit.
+
+    The sandbox takes seconds, so the request ends its transaction before running it: a
+    database lock held that long would stall autosaves (and, on SQLite, every writer).
+    """
     attempt = access.attempt
     if attempt is None or attempt.finished_at is not None:
         raise Conflict(
@@ -947,9 +960,14 @@ def run_samples(
     if item.get("kind") not in WORK_SAMPLES:
         raise ValidationFailed("Only coding and SQL tasks have sample tests.")
     check_answer(str(item["kind"]), item, {"language": language, "files": files})
+    return SampleRequest(task_id=str(item["item_id"]), language=language, files=dict(files))
+
+
+def run_samples(sample: SampleRequest) -> dict[str, Any]:
+    """Run the visible tests now, in the sandbox, and return per-test results (no database)."""
     from assay.delivery import samples  # noqa: PLC0415 - the engine loads lazily
 
-    return samples.run(task_id=str(item["item_id"]), language=language, files=files)
+    return samples.run(task_id=sample.task_id, language=sample.language, files=sample.files)
 
 
 # --- the candidate's data ------------------------------------------------------------------
