@@ -29,14 +29,16 @@ def order_totals(load_task):
 
 
 def leftovers(admin):
+    """Names of throwaway databases and roles; other processes' runs may come and go meanwhile,
+    so tests check that nothing new is left behind rather than comparing counts."""
     databases = admin.execute(
-        "SELECT count(*) FROM pg_database WHERE datname LIKE 'assay\\_run\\_%' "
+        "SELECT datname FROM pg_database WHERE datname LIKE 'assay\\_run\\_%' "
         "OR datname LIKE 'assay\\_bld\\_%'"
-    ).fetchone()
+    ).fetchall()
     roles = admin.execute(
-        "SELECT count(*) FROM pg_roles WHERE rolname LIKE 'assay\\_run\\_%'"
-    ).fetchone()
-    return databases[0], roles[0]
+        "SELECT rolname FROM pg_roles WHERE rolname LIKE 'assay\\_run\\_%'"
+    ).fetchall()
+    return {row[0] for row in databases} | {row[0] for row in roles}
 
 
 def test_reference_mutants_and_cleanup(admin, order_totals):
@@ -51,7 +53,7 @@ def test_reference_mutants_and_cleanup(admin, order_totals):
         admin.execute("SELECT 1 FROM pg_database WHERE datname = %s", (template,)).fetchone()
         is not None
     )
-    assert leftovers(admin) == before
+    assert leftovers(admin) <= before
 
 
 def test_errors_timeouts_and_single_statements(admin, load_task):
@@ -69,7 +71,7 @@ def test_errors_timeouts_and_single_statements(admin, load_task):
     assert first("SELEC 1").verdict == Verdict.COMPILE_ERROR
     assert first("SELECT 1 / 0").verdict == Verdict.RUNTIME_ERROR
     assert first("DELETE FROM orders RETURNING id").verdict == Verdict.RUNTIME_ERROR
-    assert leftovers(admin) == before
+    assert leftovers(admin) <= before
 
 
 @pytest.mark.parametrize(
