@@ -60,7 +60,12 @@ class ItemView:
 
 
 def render_markdown(text: str) -> str:
-    return str(_markdown.render(text))
+    """Item Markdown as HTML; its headings start at h3, under the page's h1 and the item's h2."""
+    tokens = _markdown.parse(text)
+    for token in tokens:
+        if token.type in {"heading_open", "heading_close"}:
+            token.tag = f"h{min(6, int(token.tag[1:]) + 2)}"
+    return str(_markdown.renderer.render(tokens, _markdown.options, {}))
 
 
 @lru_cache(maxsize=1)

@@ -122,6 +122,15 @@
     } finally { sending = false; }
   }
 
+  // Wait (a bounded while) for the queue to empty, including a flush already under way.
+  async function drain(ms) {
+    const end = performance.now() + ms;
+    while (queue().length && performance.now() < end) {
+      await flush();
+      if (queue().length) await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+  }
+
   window.addEventListener("online", () => { retryDelay = 1000; flush(); });
   window.addEventListener("offline", () => setStatus("Offline — will retry"));
 
@@ -143,7 +152,17 @@
   tick();
 
   // Answers of each kind, read from the page.
-  function debounced(fn) { let t = null; return () => { clearTimeout(t); t = setTimeout(fn, DEBOUNCE_MS); }; }
+  // Typing is saved after a pause; a pause still pending is saved at once before moving on or
+  // when the page is hidden (tab closed, reload), so the queue in localStorage holds it.
+  const pendingEdits = new Map();
+  function debounced(fn) {
+    let t = null;
+    const run = () => { clearTimeout(t); t = null; pendingEdits.delete(run); fn(); };
+    return () => { clearTimeout(t); pendingEdits.set(run, true); setStatus("Unsaved changes"); t = setTimeout(run, DEBOUNCE_MS); };
+  }
+  const saveEditsNow = () => { Array.from(pendingEdits.keys()).forEach((run) => run()); };
+  window.addEventListener("pagehide", saveEditsNow);
+  document.addEventListener("visibilitychange", () => { if (document.visibilityState === "hidden") saveEditsNow(); });
   const editors = {};
 
   function restore(item, apply) {
@@ -246,7 +265,8 @@
   $("#next-section").addEventListener("click", async (event) => {
     const button = event.currentTarget;
     button.disabled = true;
-    await flush();
+    saveEditsNow();
+    await drain(10000);
     if (queue().length) { showError("Some answers are still waiting to be saved; reconnect and try again."); button.disabled = false; return; }
     const result = await call(token, "POST", button.dataset.last ? "/finish" : "/sections/next", {}).catch(() => null);
     if (result && result.ok) { window.location.href = result.data.finished ? `/take/${token}/done` : `/take/${token}/work`; return; }
