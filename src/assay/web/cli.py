@@ -28,6 +28,11 @@ def serve(host: str | None, port: int | None, worker: bool | None) -> None:
         from assay.jobs.worker import start_background_worker  # noqa: PLC0415
 
         start_background_worker()
+    click.echo(
+        f"Assay is starting on http://{host or settings.host}:{port or settings.port} "
+        "(Ctrl-C stops it).",
+        err=True,
+    )
     uvicorn.run(
         "assay.app:create_app",
         factory=True,

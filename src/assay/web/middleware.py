@@ -146,3 +146,6 @@ def configure_logging(level: int = logging.INFO) -> None:
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(level)
+    # Libraries that narrate every step at INFO; their warnings and errors still come through.
+    for chatty in ("huey", "huey.consumer", "huey.consumer.Scheduler", "alembic"):
+        logging.getLogger(chatty).setLevel(max(level, logging.WARNING))
