@@ -14,6 +14,8 @@ from assay.config import get_settings
 from assay.delivery import api as delivery_api
 from assay.delivery import views as delivery_views
 from assay.mail import api as mail_api
+from assay.results import api as results_api
+from assay.results import views as results_views
 from assay.web import errors, health, pages
 from assay.web.deps import require_json
 from assay.web.middleware import BodyLimitMiddleware, RequestIdMiddleware
@@ -48,6 +50,7 @@ def create_app() -> FastAPI:
     api.include_router(mail_api.router)
     api.include_router(assessments_api.router)
     api.include_router(delivery_api.router)
+    api.include_router(results_api.router)
     app.include_router(api)
     app.include_router(delivery_api.candidate_router)
 
@@ -56,6 +59,7 @@ def create_app() -> FastAPI:
     app.include_router(accounts_views.router)
     app.include_router(assessments_views.router)
     app.include_router(delivery_views.router)
+    app.include_router(results_views.router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
 
     errors.install(app)

@@ -18,6 +18,17 @@ from tests.delivery_support import invite, make_assessment
 from tests.factories import OrgFixture, make_member, make_org
 from tests.functional.conftest import api_key_for, bearer
 
+
+def _started_attempt(db: Session, org: OrgFixture) -> uuid.UUID:
+    """An attempt of org A's candidate, started through the real delivery service."""
+    from assay.delivery import service as delivery
+
+    _candidate, token = invite(db, org, make_assessment(db, org))
+    access = delivery.start(db, token=token, browser_id="b" * 16, ip=None, user_agent=None)
+    assert access.attempt is not None
+    return access.attempt.id
+
+
 # How to make a row of org A for each id parameter. A new route with an id parameter that is not
 # listed here fails the test, so nobody can add one without proving it is scoped.
 Maker = Callable[[Session, OrgFixture], uuid.UUID]
@@ -44,7 +55,9 @@ MAKERS: dict[str, Maker] = {
     "candidate_id": lambda db, org: (
         invite(db, org, make_assessment(db, org))[0].id  # a candidate invited to org A's assessment
     ),
+    "attempt_id": _started_attempt,
 }
+
 
 BODIES = {
     "PATCH /api/v1/members/{member_id}": {"role": "recruiter"},
@@ -56,6 +69,7 @@ BODIES = {
     },
     "POST /api/v1/assessments/{assessment_id}/candidates/import": {"csv": "Eve,e@example.com"},
     "POST /api/v1/candidates/{candidate_id}/extend": {"add_minutes": 5},
+    "POST /api/v1/attempts/{attempt_id}/decision": {"decision": "hold"},
 }
 
 

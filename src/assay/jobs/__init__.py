@@ -30,7 +30,12 @@ _JOBS: dict[str, JobFunction] = {}
 _SWEEPS: list[Callable[[], None]] = []
 
 # Domain modules that define jobs; imported when a queue is built so the registry is complete.
-JOB_MODULES = ("assay.mail.tasks", "assay.grading.tasks", "assay.delivery.tasks")
+JOB_MODULES = (
+    "assay.mail.tasks",
+    "assay.grading.tasks",
+    "assay.delivery.tasks",
+    "assay.results.tasks",
+)
 
 
 def job(name: str) -> Callable[[JobFunction], JobFunction]:

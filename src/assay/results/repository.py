@@ -153,3 +153,37 @@ def decisions_of(
         )
         .order_by(Decision.decided_at, Decision.created_at)
     ).all()
+
+
+def stale_attempt_ids(session: Session) -> Sequence[uuid.UUID]:
+    """Attempts whose stored scores are missing or older than a grading result or a review."""
+    from sqlalchemy import or_  # noqa: PLC0415
+
+    from assay.delivery.models import Response  # noqa: PLC0415
+
+    newer_result = (
+        select(Response.attempt_id)
+        .join(GradingResult, GradingResult.submission_id == Response.submission_id)
+        .join(AttemptScore, AttemptScore.attempt_id == Response.attempt_id)
+        .where(GradingResult.created_at > AttemptScore.computed_at)
+    )
+    newer_review = (
+        select(ReviewAssignment.attempt_id)
+        .join(Review, Review.assignment_id == ReviewAssignment.id)
+        .join(AttemptScore, AttemptScore.attempt_id == ReviewAssignment.attempt_id)
+        .where(Review.submitted_at > AttemptScore.computed_at)
+    )
+    unscored = (
+        select(Attempt.id)
+        .outerjoin(AttemptScore, AttemptScore.attempt_id == Attempt.id)
+        .where(Attempt.finished_at.is_not(None), AttemptScore.id.is_(None))
+    )
+    return session.scalars(
+        select(Attempt.id).where(
+            or_(
+                Attempt.id.in_(newer_result),
+                Attempt.id.in_(newer_review),
+                Attempt.id.in_(unscored),
+            )
+        )
+    ).all()
