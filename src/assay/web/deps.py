@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 from assay.accounts import service as accounts
 from assay.accounts.models import User
 from assay.accounts.service import Principal
-from assay.db.engine import get_sessionmaker
+from assay.db.engine import transaction
 from assay.errors import NotAuthenticated, UnsupportedMediaType
 from assay.kit.pagination import DEFAULT_LIMIT, MAX_LIMIT, PageParams
 from assay.web.csrf import CSRF_FIELD, CSRF_HEADER, verify_csrf
@@ -22,15 +22,8 @@ SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 def db_session() -> Iterator[Session]:
     """One request is one transaction: committed when the endpoint returns, rolled back on error."""
-    session = get_sessionmaker()()
-    try:
+    with transaction() as session:
         yield session
-        session.commit()
-    except BaseException:
-        session.rollback()
-        raise
-    finally:
-        session.close()
 
 
 # scope="function": commit before the response is sent, so a failed commit never looks like success.
