@@ -65,7 +65,10 @@ def render_markdown(text: str) -> str:
     for token in tokens:
         if token.type in {"heading_open", "heading_close"}:
             token.tag = f"h{min(6, int(token.tag[1:]) + 2)}"
-    return str(_markdown.renderer.render(tokens, _markdown.options, {}))
+    html = str(_markdown.renderer.render(tokens, _markdown.options, {}))
+    # Code blocks may scroll sideways: keyboard users must be able to reach them. Raw HTML is
+    # escaped (html=False), so every "<pre>" here is one the renderer wrote.
+    return html.replace("<pre>", '<pre tabindex="0">')
 
 
 @lru_cache(maxsize=1)

@@ -194,6 +194,9 @@
       const save = () => enqueue(item, { language: language(), files: { [fileName()]: editors[ref].getValue() } });
       const editorLanguage = () => (kind === "sql" ? holder.dataset.editorLanguage : language());
       editors[ref] = window.AssayEditor.create(holder, { doc: current()[fileName()] || "", language: editorLanguage(), label: holder.dataset.label, onChange: debounced(save) });
+      // Long lines scroll sideways; axe (and keyboard users) need the scroller reachable, and
+      // a caret inside contenteditable does not count for it.
+      $$(".cm-scroller", holder).forEach((scroller) => { scroller.tabIndex = 0; scroller.setAttribute("aria-label", `${holder.dataset.label} (scroll area)`); scroller.setAttribute("role", "region"); });
       if (waiting) flush();
       langEl.addEventListener("change", () => { files = null; editors[ref].setValue((starters[language()] || {})[fileName()] || ""); editors[ref].setLanguage(editorLanguage()); save(); });
       $(".run-samples", item).addEventListener("click", async (event) => {
