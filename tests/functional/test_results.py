@@ -284,3 +284,20 @@ def test_code_review_answers_are_scored_with_matched_defects(db: Session, org: O
     assert scored.evidence["precision"] == 1.0
     assert scored.evidence["recall"] > 0
     assert scored.score > 0
+
+
+def test_finished_attempts_without_scores_are_found_stale(
+    db: Session, org: OrgFixture, ranked: dict[str, Any]
+) -> None:
+    from assay.results import repository
+
+    _candidate, attempt = ranked["weak"]
+    assert attempt.id not in repository.stale_attempt_ids(db)
+    _new, token = invite(db, org, ranked["assessment"])
+    access = delivery.start(db, token=token, browser_id="c" * 16, ip=None, user_agent=None)
+    assert access.attempt is not None
+    access.attempt.finished_at = utcnow()
+    db.flush()
+    assert access.attempt.id in repository.stale_attempt_ids(db)
+    service.recompute(db, attempt_id=access.attempt.id)
+    assert access.attempt.id not in repository.stale_attempt_ids(db)
