@@ -10,8 +10,9 @@ RUN_PACKAGES=(
   python3 python3-venv python3-dev gcc make git
   bubblewrap python3-seccomp libseccomp2
   python3-pytest nodejs default-jdk-headless junit5
+  libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core
 )
-TEST_PACKAGES=(postgresql redis-server chromium fonts-dejavu-core npm)
+TEST_PACKAGES=(postgresql redis-server chromium npm poppler-utils)
 
 packages=("${RUN_PACKAGES[@]}")
 [[ "${1:-run}" == "test" ]] && packages+=("${TEST_PACKAGES[@]}")
