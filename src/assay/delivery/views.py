@@ -1,21 +1,29 @@
-"""HTML pages of delivery: the candidate's landing, section and confirmation pages."""
+"""HTML pages of delivery: the candidate's landing, section and confirmation pages, and the
+recruiter's candidates page (states, invitations, CSV import, more time, signals)."""
 
 from __future__ import annotations
 
+import uuid
+from datetime import UTC, datetime
 from typing import Annotated, Any
+from urllib.parse import urlencode
 
-from fastapi import APIRouter, Path, Request
+from fastapi import APIRouter, Form, Path, Request
+from pydantic import ValidationError
 from starlette.responses import RedirectResponse, Response
 
 from assay.delivery import service
 from assay.delivery.api import set_browser_cookie
 from assay.delivery.content import item_view
+from assay.delivery.schemas import CandidateCreate
 from assay.delivery.service import CLIENT_SIGNALS, item_ref, section_title
-from assay.web.deps import DbSession, client_ip
+from assay.errors import AppError
+from assay.web.deps import CsrfChecked, DbSession, ViewUser, client_ip
 from assay.web.templating import render
 
 router = APIRouter(include_in_schema=False)
 Token = Annotated[str, Path(max_length=128)]
+FormStr = Annotated[str, Form()]
 
 RECORDED = {
     "focus_loss": "when this window loses focus or you switch tabs",
@@ -104,4 +112,175 @@ def done(token: Token, request: Request, session: DbSession) -> Response:
         request,
         "delivery/done.html",
         {"token": token, "assessment": access.assessment, "finished": finished},
+    )
+
+
+# --- the recruiter's pages -------------------------------------------------------------------
+
+
+def _go(path: str, message: str) -> Response:
+    return RedirectResponse(f"{path}?{urlencode({'message': message})}", status_code=303)
+
+
+def _candidates_page(
+    request: Request,
+    session: DbSession,
+    who: tuple[Any, Any],
+    assessment_id: uuid.UUID,
+    *,
+    status: int = 200,
+    **extra: Any,
+) -> Response:
+    principal, _user = who
+    assessment = service.get_assessment_or_raise(
+        session, principal=principal, assessment_id=assessment_id
+    )
+    records = service.list_candidates(session, principal=principal, assessment_id=assessment_id)
+    context = {
+        "assessment": assessment,
+        "records": records,
+        "message": request.query_params.get("message", ""),
+        "link": "",
+        "error": "",
+        "preview": None,
+        "csv": "",
+        **extra,
+    }
+    return render(request, "delivery/candidates.html", context, status=status)
+
+
+@router.get("/assessments/{assessment_id}/candidates")
+def candidates_page(
+    assessment_id: uuid.UUID, request: Request, session: DbSession, who: ViewUser
+) -> Response:
+    return _candidates_page(request, session, who, assessment_id)
+
+
+@router.post("/assessments/{assessment_id}/candidates/invite", dependencies=[CsrfChecked])
+def invite_page(
+    assessment_id: uuid.UUID,
+    request: Request,
+    session: DbSession,
+    who: ViewUser,
+    *,
+    name: FormStr = "",
+    email: FormStr = "",
+    extra_time_percent: FormStr = "0",
+) -> Response:
+    principal, _user = who
+    try:
+        data = CandidateCreate(name=name, email=email, extra_time_percent=extra_time_percent or "0")
+        _candidate, _invitation, token = service.invite(
+            session,
+            principal=principal,
+            assessment_id=assessment_id,
+            name=data.name,
+            email=data.email,
+            extra_time_percent=data.extra_time_percent,
+        )
+    except ValidationError as exc:
+        errors = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors())
+        return _candidates_page(request, session, who, assessment_id, status=422, error=errors)
+    except AppError as exc:
+        if exc.status in {401, 403, 404}:
+            raise
+        return _candidates_page(
+            request, session, who, assessment_id, status=exc.status, error=exc.message
+        )
+    return _candidates_page(
+        request,
+        session,
+        who,
+        assessment_id,
+        message=f"Invitation sent to {data.email}.",
+        link=service.link_for(token),
+    )
+
+
+@router.post("/assessments/{assessment_id}/candidates/import", dependencies=[CsrfChecked])
+def import_page(
+    assessment_id: uuid.UUID,
+    request: Request,
+    session: DbSession,
+    who: ViewUser,
+    *,
+    csv: FormStr = "",
+    action: FormStr = "preview",
+) -> Response:
+    """Preview first (nothing is sent); the preview's button sends the valid rows."""
+    principal, _user = who
+    send = action == "send"
+    try:
+        rows, created = service.import_candidates(
+            session,
+            principal=principal,
+            assessment_id=assessment_id,
+            csv_text=csv,
+            commit=send,
+        )
+    except AppError as exc:
+        if exc.status in {401, 403, 404}:
+            raise
+        return _candidates_page(
+            request, session, who, assessment_id, status=exc.status, error=exc.message, csv=csv
+        )
+    if send:
+        skipped = sum(1 for row in rows if row.errors)
+        return _go(
+            f"/assessments/{assessment_id}/candidates",
+            f"{len(created)} invitations sent; {skipped} rows with errors were skipped.",
+        )
+    return _candidates_page(request, session, who, assessment_id, preview=rows, csv=csv)
+
+
+@router.post("/candidates/{candidate_id}/extend", dependencies=[CsrfChecked])
+def extend_page(
+    candidate_id: uuid.UUID,
+    request: Request,
+    session: DbSession,
+    who: ViewUser,
+    *,
+    expires_at: FormStr = "",
+    add_minutes: FormStr = "0",
+) -> Response:
+    principal, _user = who
+    record = service.describe(session, principal=principal, candidate_id=candidate_id)
+    back = record.candidate.assessment_id
+    try:
+        deadline = (
+            datetime.fromisoformat(expires_at).replace(tzinfo=UTC) if expires_at.strip() else None
+        )
+        minutes = int(add_minutes or "0")
+        if not 0 <= minutes <= 600:
+            raise ValueError("add at most 600 minutes")
+    except ValueError as exc:
+        return _candidates_page(
+            request, session, who, back, status=422, error=f"Not changed: {exc}."
+        )
+    try:
+        service.extend(
+            session,
+            principal=principal,
+            candidate_id=candidate_id,
+            expires_at=deadline,
+            add_minutes=minutes,
+        )
+    except AppError as exc:
+        if exc.status in {401, 403, 404}:
+            raise
+        return _candidates_page(request, session, who, back, status=exc.status, error=exc.message)
+    return _go(f"/assessments/{back}/candidates", f"Updated {record.candidate.email}.")
+
+
+@router.get("/candidates/{candidate_id}/signals")
+def signals_page(
+    candidate_id: uuid.UUID, request: Request, session: DbSession, who: ViewUser
+) -> Response:
+    principal, _user = who
+    record = service.describe(session, principal=principal, candidate_id=candidate_id)
+    events = service.signals_of(session, principal=principal, candidate_id=candidate_id)
+    return render(
+        request,
+        "delivery/signals.html",
+        {"record": record, "events": events},
     )
