@@ -1,9 +1,9 @@
 """Two simultaneous first saves with one idempotency key: both answer with the winner's receipt.
 
 The race needs two real transactions that commit, so this test commits its own organization
-(isolated by tenant, dropped with the schema at the next run). Only PostgreSQL lets a second
-writer wait on the unique index and then read the winner; SQLite serialises whole
-transactions, so there the loser gets a retryable error instead and this test is skipped.
+and deletes it (with everything it owns) at the end, so other tests never see it. Only
+PostgreSQL lets a second writer wait on the unique index and then read the winner; SQLite
+serialises whole transactions, so there the loser gets a retryable error and this test skips.
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 from assay.delivery import service
 from assay.delivery.models import Response, SaveReceipt
 from tests.delivery_support import invite, make_assessment
-from tests.factories import make_org
+from tests.factories import OrgFixture, make_org
 
 WAIT_LIMIT_SECONDS = 30  # a bound on waiting for the second writer to block, not a timing claim
 
@@ -45,6 +45,21 @@ def test_simultaneous_first_saves_with_one_key_share_the_winning_receipt(engine:
         pytest.skip("SQLite serialises writers; the race needs PostgreSQL")
     with Session(engine, expire_on_commit=False) as setup:
         org = make_org(setup, name=f"Race {uuid.uuid4().hex[:6]}")
+        setup.commit()
+    try:
+        _race(engine, org)
+    finally:
+        # Everything the organization owns goes with it (attempts first: they restrict forms).
+        with engine.begin() as connection:
+            params = {"org": org.organization.id}
+            connection.execute(text("DELETE FROM attempt WHERE organization_id = :org"), params)
+            connection.execute(text("DELETE FROM organization WHERE id = :org"), params)
+
+
+def _race(engine: Engine, org: OrgFixture) -> None:
+    with Session(engine, expire_on_commit=False) as setup:
+        setup.add(org.organization)
+        setup.add(org.owner)
         assessment = make_assessment(setup, org)
         _candidate, token = invite(setup, org, assessment)
         access = service.start(setup, token=token, browser_id="b1", ip=None, user_agent=None)
