@@ -15,9 +15,16 @@ def demo() -> None:
     with transaction() as session:
         login = seed(session)
     state = "Seeded" if login.created else "Kept"
+    story = (
+        f"\n  Candidates  {login.candidates} simulated; their coding and SQL answers are graded "
+        "in the background once `assay serve` runs.\n"
+        if login.created
+        else ""
+    )
     click.echo(
         f"{state} the demo organization.\n\n"
         f"  Open      {get_settings().base_url}/login\n"
         f"  Email     {login.email}\n"
         f"  Password  {login.password}\n"
+        f"{story}"
     )
