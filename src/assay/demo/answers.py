@@ -60,24 +60,24 @@ USER_AGENTS = (
 # What a reviewer writes on a line they flag, by the planted defect's category.
 REVIEW_COMMENTS = {
     "bug": (
-        "I think this breaks when the input is empty or arrives twice; can we add a guard?",
-        "This looks wrong for the edge case: the condition is inverted compared to the PR text.",
+        "this breaks on the edge case; can we add a guard and a test?",
+        "I don't think this does what the PR description says.",
     ),
     "security": (
-        "Security: nothing checks that the caller may do this. Who is allowed here?",
-        "This trusts user input directly; please validate it or use a parameterised call.",
+        "this is a security risk as written; please fix it before we merge.",
+        "we shouldn't ship this, it widens what an attacker can do.",
     ),
     "performance": (
-        "This runs once per row; on a big account it will be slow. Batch it?",
-        "Unbounded work here: no limit or pagination, so memory grows with the table.",
+        "this will get slow as data grows; can we bound or batch it?",
+        "expensive on every call; worth caching or moving out of the hot path.",
     ),
     "design": (
-        "This couples the handler to the storage details; I would move it behind the service.",
-        "Hard-coded value: it should come from configuration so ops can change it.",
+        "this will be hard to change later; I'd restructure it.",
+        "this should be configurable rather than baked in here.",
     ),
     "test_gap": (
-        "No test covers the failure path here; please add one before we merge.",
-        "The test only checks the happy path; the retry case is untested.",
+        "nothing tests this path; please add a test.",
+        "the tests only cover the happy path here.",
     ),
 }
 FALSE_POSITIVE_COMMENTS = (

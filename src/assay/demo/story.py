@@ -135,7 +135,7 @@ def answer_review(
                 {
                     "file": defect.file,
                     "line": rng.randint(defect.lines[0], defect.lines[1]),
-                    "text": rng.choice(REVIEW_COMMENTS[defect.category]),
+                    "text": _comment(defect.id, defect.category, rng),
                 }
             )
     noise = max(0, round(rng.gauss(1.2 - 0.6 * ability, 0.8)))
@@ -144,6 +144,12 @@ def answer_review(
         comments.append({"file": file, "line": line, "text": rng.choice(FALSE_POSITIVE_COMMENTS)})
     comments.sort(key=lambda c: (c["file"], c["line"]))
     return {"comments": comments}
+
+
+def _comment(defect_id: str, category: str, rng: random.Random) -> str:
+    """What a reviewer who spotted the defect writes: its gist, then why it matters."""
+    gist = defect_id.replace("-", " ").capitalize()
+    return f"{gist}? {rng.choice(REVIEW_COMMENTS[category]).capitalize()}"
 
 
 def _innocent_lines(task: CodeReviewTask, package_dir: Path | None) -> list[tuple[str, int]]:
