@@ -13,6 +13,8 @@ from assay.assessments import views as assessments_views
 from assay.config import get_settings
 from assay.delivery import api as delivery_api
 from assay.delivery import views as delivery_views
+from assay.integrity import api as integrity_api
+from assay.integrity import views as integrity_views
 from assay.mail import api as mail_api
 from assay.results import api as results_api
 from assay.results import views as results_views
@@ -50,6 +52,7 @@ def create_app() -> FastAPI:
     api.include_router(mail_api.router)
     api.include_router(assessments_api.router)
     api.include_router(delivery_api.router)
+    api.include_router(integrity_api.router)
     api.include_router(results_api.router)
     app.include_router(api)
     app.include_router(delivery_api.candidate_router)
@@ -59,6 +62,7 @@ def create_app() -> FastAPI:
     app.include_router(accounts_views.router)
     app.include_router(assessments_views.router)
     app.include_router(delivery_views.router)
+    app.include_router(integrity_views.router)
     app.include_router(results_views.router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
 

@@ -8,6 +8,7 @@ from collections.abc import Callable
 
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from assay.accounts import service
@@ -27,6 +28,30 @@ def _started_attempt(db: Session, org: OrgFixture) -> uuid.UUID:
     access = delivery.start(db, token=token, browser_id="b" * 16, ip=None, user_agent=None)
     assert access.attempt is not None
     return access.attempt.id
+
+
+def _similarity_pair(db: Session, org: OrgFixture) -> uuid.UUID:
+    """A flagged pair of org A: a submission and its renamed copy, compared by the service."""
+    from assay.integrity import service as integrity
+    from assay.integrity.models import SimilarityPair
+    from tests.integrity_support import COPY, ORIGINAL, TASK, graded_submission
+
+    for source in (ORIGINAL, COPY):
+        submission = graded_submission(db, org, source)
+        integrity.fingerprint_submission(db, submission_id=submission.id)
+    integrity.compare_task(db, organization_id=org.organization.id, task_id=TASK, language="python")
+    return db.scalars(
+        select(SimilarityPair.id).where(SimilarityPair.organization_id == org.organization.id)
+    ).one()
+
+
+def _review_assignment(db: Session, org: OrgFixture) -> uuid.UUID:
+    """A review assignment of a written answer in org A (its owner may review)."""
+    from assay.results import review
+    from tests.review_support import written_attempt
+
+    _attempt, responses = written_attempt(db, org, make_assessment(db, org))
+    return review.assign_response(db, response=responses[0])[0].id
 
 
 # How to make a row of org A for each id parameter. A new route with an id parameter that is not
@@ -56,7 +81,12 @@ MAKERS: dict[str, Maker] = {
         invite(db, org, make_assessment(db, org))[0].id  # a candidate invited to org A's assessment
     ),
     "attempt_id": _started_attempt,
+    "pair_id": _similarity_pair,
+    "assignment_id": _review_assignment,
 }
+# Path parameters that name library content every organization shares (not rows of one org):
+# a route keyed only by them has nothing to hide. What it creates is the caller's own row.
+SHARED_PARAMS = {"task_id"}
 
 
 BODIES = {
@@ -70,6 +100,7 @@ BODIES = {
     "POST /api/v1/assessments/{assessment_id}/candidates/import": {"csv": "Eve,e@example.com"},
     "POST /api/v1/candidates/{candidate_id}/extend": {"add_minutes": 5},
     "POST /api/v1/attempts/{attempt_id}/decision": {"decision": "hold"},
+    "POST /api/v1/review-assignments/{assignment_id}/review": {"levels": {}},
 }
 
 
@@ -92,6 +123,8 @@ def test_every_id_route_hides_other_organizations(
     routes = id_routes(app)
     assert routes, "no id routes found"
     for method, path, params in routes:
+        if set(params) <= SHARED_PARAMS:
+            continue
         missing = [p for p in params if p not in MAKERS]
         assert not missing, (
             f"{method} {path}: add a maker for {missing} to prove it is tenant-scoped"

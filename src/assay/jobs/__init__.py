@@ -34,6 +34,7 @@ JOB_MODULES = (
     "assay.mail.tasks",
     "assay.grading.tasks",
     "assay.delivery.tasks",
+    "assay.integrity.tasks",
     "assay.results.tasks",
 )
 
