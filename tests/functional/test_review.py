@@ -300,3 +300,11 @@ def test_agreement_api_and_page_in_plain_words(
     assert page.status_code == 200
     assert "Krippendorff" in page.text
     assert a.name in page.text
+
+
+def test_the_periodic_sweep_runs_the_reviewer_assignment() -> None:
+    from assay.jobs import _SWEEPS, load_jobs
+    from assay.results.review_tasks import assign_reviewers
+
+    load_jobs()
+    assert assign_reviewers in _SWEEPS

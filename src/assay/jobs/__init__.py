@@ -36,6 +36,7 @@ JOB_MODULES = (
     "assay.delivery.tasks",
     "assay.integrity.tasks",
     "assay.results.tasks",
+    "assay.results.review_tasks",
 )
 
 
