@@ -40,8 +40,18 @@ class Usage:
 class RunCgroup(ABC):
     """The cgroup (one directory per hierarchy) that holds every process of one run."""
 
+    limits: Limits
+
     def __init__(self, directories: tuple[Path, ...]) -> None:
         self.directories = directories
+
+    @abstractmethod
+    def set_limits(self, limits: Limits) -> None:
+        """Write the memory, pids and CPU quota limits (again, when a run needs other ones)."""
+
+    @abstractmethod
+    def reset_accounting(self) -> None:
+        """Start the CPU total and the memory peak afresh, just before the run starts."""
 
     @property
     def procs_files(self) -> tuple[str, ...]:
@@ -109,6 +119,33 @@ class V1RunCgroup(RunCgroup):
         super().__init__(directories)
         self.by_controller = by_controller
 
+    def set_limits(self, limits: Limits) -> None:
+        memory = self.by_controller["memory"]
+        limit = str(limits.memory_mb << 20)
+        memsw = memory / "memory.memsw.limit_in_bytes"
+        has_memsw = memsw.exists()
+        if has_memsw and int(_read(memsw)) < (limits.memory_mb << 20):
+            _write(memsw, limit)  # memsw must never be below the memory limit: raise it first
+            has_memsw = False
+        _write(memory / "memory.limit_in_bytes", limit)
+        if has_memsw:  # swap accounting: memory + swap bounded by the same number
+            _write(memsw, limit)
+        _write(self.by_controller["pids"] / "pids.max", str(limits.pids + BWRAP_PROCESSES))
+        cpu = self.by_controller["cpu"]
+        _write(cpu / "cpu.cfs_period_us", str(CFS_PERIOD_US))
+        _write(cpu / "cpu.cfs_quota_us", str(_quota(limits)))
+        self.limits = limits
+
+    def reset_accounting(self) -> None:
+        # Writing 0 restarts the CPU total and sets each peak to the current usage (the waiting
+        # launcher's few pages), so what is read at the end belongs to this run alone.
+        _write(self.by_controller["cpuacct"] / "cpuacct.usage", "0")
+        memory = self.by_controller["memory"]
+        _write(memory / "memory.max_usage_in_bytes", "0")
+        memsw = memory / "memory.memsw.max_usage_in_bytes"
+        if memsw.exists():
+            _write(memsw, "0")
+
     def cpu_seconds(self) -> float:
         return int(_read(self.by_controller["cpuacct"] / "cpuacct.usage")) / 1e9
 
@@ -127,8 +164,28 @@ class V1RunCgroup(RunCgroup):
 
 
 class V2RunCgroup(RunCgroup):
+    cpu_base_usec = 0
+
+    def set_limits(self, limits: Limits) -> None:
+        directory = self.directories[0]
+        _write(directory / "memory.max", str(limits.memory_mb << 20))
+        swap = directory / "memory.swap.max"
+        if swap.exists():  # memory.max already bounds RAM; no swap keeps the total the same
+            _write(swap, "0")
+        _write(directory / "pids.max", str(limits.pids + BWRAP_PROCESSES))
+        _write(directory / "cpu.max", f"{_quota(limits)} {CFS_PERIOD_US}")
+        self.limits = limits
+
+    def reset_accounting(self) -> None:
+        # cpu.stat cannot be reset: remember where this run starts. memory.peak (kernel >= 5.19)
+        # covers the launcher's few pages from before the run as well; nothing else is in it.
+        self.cpu_base_usec = self._usage_usec()
+
+    def _usage_usec(self) -> int:
+        return _keyed(_read(self.directories[0] / "cpu.stat"))["usage_usec"]
+
     def cpu_seconds(self) -> float:
-        return _keyed(_read(self.directories[0] / "cpu.stat"))["usage_usec"] / 1e6
+        return (self._usage_usec() - self.cpu_base_usec) / 1e6
 
     def usage(self) -> Usage:
         directory = self.directories[0]
@@ -164,6 +221,10 @@ class Hierarchy(ABC):
     def parents(self) -> tuple[Path, ...]:
         """The ``assay-sandbox`` directories holding every run cgroup of this host."""
 
+    @abstractmethod
+    def sweep(self) -> None:
+        """Remove the empty run cgroups of processes that died without removing them."""
+
 
 class V1Hierarchy(Hierarchy):
     version = 1
@@ -174,6 +235,10 @@ class V1Hierarchy(Hierarchy):
     def parents(self) -> tuple[Path, ...]:
         return tuple(dict.fromkeys(self.parents_by_controller.values()))
 
+    def sweep(self) -> None:
+        for parent in self.parents():
+            _sweep(parent)
+
     def create(self, name: str, limits: Limits) -> RunCgroup:
         by_controller = {c: parent / name for c, parent in self.parents_by_controller.items()}
         directories = tuple(
@@ -183,16 +248,7 @@ class V1Hierarchy(Hierarchy):
         try:
             for directory in directories:
                 directory.mkdir(mode=0o755)
-            memory = by_controller["memory"]
-            limit = str(limits.memory_mb << 20)
-            _write(memory / "memory.limit_in_bytes", limit)
-            memsw = memory / "memory.memsw.limit_in_bytes"
-            if memsw.exists():  # swap accounting: memory + swap bounded by the same number
-                _write(memsw, limit)
-            _write(by_controller["pids"] / "pids.max", str(limits.pids + BWRAP_PROCESSES))
-            cpu = by_controller["cpu"]
-            _write(cpu / "cpu.cfs_period_us", str(CFS_PERIOD_US))
-            _write(cpu / "cpu.cfs_quota_us", str(max(1000, int(limits.cpu_quota * CFS_PERIOD_US))))
+            cgroup.set_limits(limits)
         except BaseException:
             with contextlib.suppress(OSError):
                 cgroup.remove()
@@ -214,18 +270,15 @@ class V2Hierarchy(Hierarchy):
         cgroup = V2RunCgroup((directory,))
         try:
             directory.mkdir(mode=0o755)
-            _write(directory / "memory.max", str(limits.memory_mb << 20))
-            swap = directory / "memory.swap.max"
-            if swap.exists():  # memory.max already bounds RAM; no swap keeps the total the same
-                _write(swap, "0")
-            _write(directory / "pids.max", str(limits.pids + BWRAP_PROCESSES))
-            quota = max(1000, int(limits.cpu_quota * CFS_PERIOD_US))
-            _write(directory / "cpu.max", f"{quota} {CFS_PERIOD_US}")
+            cgroup.set_limits(limits)
         except BaseException:
             with contextlib.suppress(OSError):
                 cgroup.remove()
             raise
         return cgroup
+
+    def sweep(self) -> None:
+        _sweep(self.parent)
 
 
 # bubblewrap's monitor and its pid-1 reaper live in the run's cgroup next to the program.
@@ -250,15 +303,34 @@ def detect() -> Hierarchy:
         for controller, mount in v1.items():
             own = membership.get(controller, "/")
             parents[controller] = _ensure_parent(mount / own.lstrip("/") / PARENT_NAME)
-        return V1Hierarchy(parents)
+        hierarchy: Hierarchy = V1Hierarchy(parents)
+        hierarchy.sweep()
+        return hierarchy
     for unified in mounts["v2"].values():
         available = _read(unified / "cgroup.controllers").split()
         if all(c in available for c in V2_CONTROLLERS):
-            return V2Hierarchy(_v2_parent(unified, membership.get("", "/")))
+            hierarchy = V2Hierarchy(_v2_parent(unified, membership.get("", "/")))
+            hierarchy.sweep()
+            return hierarchy
     raise SandboxUnavailable(
         "no cgroup hierarchy with the memory, pids and cpu controllers: mount cgroup v2 "
         "(with those controllers enabled) or the v1 memory, pids, cpu and cpuacct hierarchies"
     )
+
+
+def _quota(limits: Limits) -> int:
+    return max(1000, int(limits.cpu_quota * CFS_PERIOD_US))
+
+
+def _sweep(parent: Path) -> None:
+    """rmdir fails on a cgroup with members, so only empty leftovers of dead processes go."""
+    for child in parent.iterdir():
+        fields = child.name.split("-")
+        if len(fields) < 2 or fields[0] != "run" or not fields[1].isdigit():
+            continue
+        if not Path(f"/proc/{fields[1]}").exists():
+            with contextlib.suppress(OSError):
+                child.rmdir()
 
 
 def _v2_parent(mount: Path, own: str) -> Path:

@@ -3,9 +3,12 @@
 The sequence for every run:
 
 1. lay the files out in a fresh private host directory (workdir.py);
-2. create the run's cgroup with its memory, pids and CPU limits (cgroups.py);
-3. fork a launcher that joins the cgroup, sets rlimits, puts the report pipe on fd 3, drops
-   to the slot's uid and execs bubblewrap, so nothing runs outside the cgroup or as root;
+2. take the slot's standby: a launcher forked during the previous run, which has already joined
+   a fresh cgroup of its own (created with the previous run's limits, rewritten if this run
+   needs others) and holds the run's pipes; its accounting is reset, and it is handed the
+   command line: it sets rlimits, drops to the slot's uid and execs bubblewrap, so nothing runs
+   outside the cgroup or as root. The next run's standby is forked at once, so that the fork
+   of this process and the costly cgroup migration happen while this run's program runs;
 4. feed stdin and read stdout, stderr and the report through pipes, up to their caps, while a
    wall-clock deadline and the cgroup's CPU total are watched;
 5. kill whatever is left in the cgroup, read what the kernel accounted, remove the cgroup and
@@ -14,6 +17,7 @@ The sequence for every run:
 
 from __future__ import annotations
 
+import atexit
 import contextlib
 import ctypes
 import fcntl
@@ -25,12 +29,12 @@ import resource
 import selectors
 import shutil
 import signal
-import subprocess
+import threading
 import time
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import ClassVar
+from typing import ClassVar, NoReturn
 
 from assay.grading.sandbox import cgroups, layout
 from assay.grading.sandbox.cgroups import Hierarchy, RunCgroup, Usage
@@ -146,16 +150,15 @@ class Sandbox:
         except OSError as error:  # e.g. a full /dev/shm: the machine's fault, worth a retry
             return _sandbox_error(f"cannot lay out the run's files: {error}")
         try:
-            name = f"run-{os.getpid()}-{self.slot}-{next(_run_numbers)}"
             try:
-                cgroup = host.hierarchy.create(name, request.limits)
+                standby = _take_standby(self.slot) or _Standby(host, self.slot, request.limits)
             except OSError as error:
-                return _sandbox_error(f"cannot create the run's cgroup: {error}")
+                return _sandbox_error(f"cannot prepare the run's cgroup and launcher: {error}")
             try:
-                observation = _Execution(host, cgroup, workdir, request, self.uid).run()
+                observation = _Execution(host, standby, workdir, request).run()
             finally:
                 # Every path, errors included: nothing of the run may outlive it.
-                usage, cleanup_error = _dispose(cgroup)
+                usage, cleanup_error = _dispose(standby.cgroup)
         finally:
             workdir.remove()
         if cleanup_error or usage is None:
@@ -199,20 +202,21 @@ class _Execution:
     """One run's pipes, launcher and supervision loop."""
 
     def __init__(
-        self, host: _Host, cgroup: RunCgroup, workdir: WorkDir, request: RunRequest, uid: int
+        self, host: _Host, standby: _Standby, workdir: WorkDir, request: RunRequest
     ) -> None:
         self.host = host
-        self.cgroup = cgroup
+        self.standby = standby
+        self.cgroup = standby.cgroup
         self.workdir = workdir
         self.request = request
         self.limits = request.limits
-        self.uid = uid
+        self.uid = standby.uid
         self.observation = _Observation()
         self.buffers: dict[int, bytearray] = {}
         self.open_readers: set[int] = set()
         self.pending_stdin = memoryview(b"")
         self.stdin_w = -1
-        self.ours: list[int] = []  # pipe ends kept by the host, closed exactly once
+        self.ours = standby.ours  # pipe ends kept by the host, closed exactly once
 
     def close(self, descriptor: int) -> None:
         # Closing a number twice could close another thread's newly opened file: track ownership.
@@ -220,17 +224,8 @@ class _Execution:
         os.close(descriptor)
 
     def run(self) -> _Observation:
-        ours = self.ours
-        theirs: list[int] = []  # pipe ends handed to the launcher, closed once it started
+        standby = self.standby
         try:
-            stdin_r, stdin_w = _pipe(theirs, ours)
-            stdout_r, stdout_w = _pipe(ours, theirs)
-            stderr_r, stderr_w = _pipe(ours, theirs)
-            report_r, report_w = _pipe(ours, theirs)
-            status_r, status_w = _pipe(ours, theirs)
-            seccomp_r, seccomp_w = _pipe(theirs, ours)
-            _write_all(seccomp_w, self.host.seccomp_filter)  # a few hundred bytes: fits the pipe
-            self.close(seccomp_w)
             argv = layout.bwrap_arguments(
                 bwrap=self.host.bwrap,
                 workdir=self.workdir.root,
@@ -238,53 +233,46 @@ class _Execution:
                 limits=self.limits,
                 env=self.request.env,
                 cwd=self.request.cwd,
-                seccomp_fd=seccomp_r,
-                status_fd=status_w,
+                seccomp_fd=standby.seccomp_r,
+                status_fd=standby.status_w,
                 argv=self.request.argv,
-            )
-            launcher = _Launcher(
-                procs_files=self.cgroup.procs_files,
-                limits=self.limits,
-                report_fd=report_w,
-                keep_fds=(seccomp_r, status_w),
-                uid=self.uid,
             )
             started = time.monotonic()
             try:
-                process = subprocess.Popen(
-                    argv,
-                    stdin=stdin_r,
-                    stdout=stdout_w,
-                    stderr=stderr_w,
-                    close_fds=False,  # the launcher marks every other descriptor close-on-exec
-                    preexec_fn=launcher,  # noqa: PLW1509 - system calls only, see _Launcher
-                    env={},
-                )
-            except (OSError, subprocess.SubprocessError) as error:
-                self.observation.launch_error = f"cannot start bubblewrap: {error}"
+                if _cgroup_limits(self.cgroup.limits) != _cgroup_limits(self.limits):
+                    self.cgroup.set_limits(self.limits)
+                self.cgroup.reset_accounting()
+            except OSError as error:
+                standby.abandon()
+                self.observation.launch_error = f"cannot set the run's cgroup limits: {error}"
                 return self.observation
-            finally:
-                for descriptor in theirs:
-                    os.close(descriptor)
-                theirs.clear()
+            launch_error = standby.launch(argv, _rlimits(self.limits))
+            # The next run's launcher forks and migrates while this run's program starts.
+            _prepare_standby(self.host, standby.slot, self.limits)
+            if launch_error:
+                self.observation.launch_error = f"cannot start bubblewrap: {launch_error}"
+                standby.wait()
+                return self.observation
             try:
-                self._supervise(process, started, stdin_w, (stdout_r, stderr_r, report_r))
+                self._supervise(
+                    standby.pid,
+                    started,
+                    standby.stdin_w,
+                    (standby.stdout_r, standby.stderr_r, standby.report_r),
+                )
             finally:
                 self.cgroup.kill_all()
-                process.wait()
-                self.observation.bwrap_returncode = process.returncode
-                self._read_status(status_r)
+                self.observation.bwrap_returncode = standby.wait()
+                self._read_status(standby.status_r)
                 if self.observation.reaper_pid is not None:
                     _reap_orphan(self.observation.reaper_pid, self.uid)
             return self.observation
         finally:
-            for descriptor in ours + theirs:
-                os.close(descriptor)
-            ours.clear()
+            if standby.status is None:  # never launched: let the launcher exit, and reap it
+                standby.abandon()
+            standby.close_pipes()
 
-    def _supervise(
-        self, process: subprocess.Popen[bytes], started: float, stdin_w: int, readers: Sequence[int]
-    ) -> None:
+    def _supervise(self, pid: int, started: float, stdin_w: int, readers: Sequence[int]) -> None:
         observation = self.observation
         outputs = (observation.stdout, observation.stderr, observation.report)
         self.buffers = dict(zip(readers, outputs, strict=True))
@@ -292,7 +280,7 @@ class _Execution:
         self.pending_stdin = memoryview(self.request.stdin)
         self.stdin_w = stdin_w
         deadline = started + self.limits.wall_seconds
-        with selectors.DefaultSelector() as selector, _pidfd(process.pid) as pidfd:
+        with selectors.DefaultSelector() as selector, _pidfd(pid) as pidfd:
             selector.register(pidfd, selectors.EVENT_READ)
             for descriptor in readers:
                 os.set_blocking(descriptor, False)
@@ -399,59 +387,198 @@ class _Execution:
                 self.observation.exit_status = document["exit-code"]
 
 
-class _Launcher:
-    """Runs in the forked child before bubblewrap is exec'd: the trusted launcher.
+def _cgroup_limits(limits: Limits) -> tuple[int, int, float]:
+    return (limits.memory_mb, limits.pids, limits.cpu_quota)
 
-    Joining the cgroup here, before exec, means the program cannot run a single instruction
-    outside its limits (no window between start and placement). It runs as root until the last
-    step, when it drops to the slot's uid; bubblewrap then builds the namespaces unprivileged.
-    Only system calls are made (no locks, no imports), which keeps it safe after fork() in a
-    threaded server.
+
+def _rlimits(limits: Limits) -> list[tuple[int, int, int]]:
+    cpu = math.ceil(limits.cpu_seconds)
+    file_size = limits.file_size_mb << 20
+    return [
+        (resource.RLIMIT_CPU, cpu, cpu + 1),  # SIGXCPU at the soft limit, SIGKILL one second on
+        (resource.RLIMIT_FSIZE, file_size, file_size),
+        (resource.RLIMIT_NOFILE, limits.open_files, limits.open_files),
+        (resource.RLIMIT_CORE, 0, 0),
+    ]
+
+
+# One standby per slot and process: a Sandbox made per grading call still finds it.
+_standbys: dict[tuple[int, int], _Standby] = {}
+_standbys_lock = threading.Lock()
+
+
+def _take_standby(slot: int) -> _Standby | None:
+    with _standbys_lock:
+        return _standbys.pop((os.getpid(), slot), None)
+
+
+def _prepare_standby(host: _Host, slot: int, limits: Limits) -> None:
+    """Fork the slot's next launcher now; on failure the next run makes one itself and says why."""
+    try:
+        standby = _Standby(host, slot, limits)
+    except OSError:
+        return
+    with _standbys_lock:
+        spare = _standbys.setdefault((os.getpid(), slot), standby)
+    if spare is not standby:  # another thread ran the same slot at once (not how it is meant)
+        standby.discard()
+
+
+def standby_cgroups() -> dict[int, tuple[str, ...]]:
+    """Launcher pid -> the cgroup directories it waits in, for this process (for tests)."""
+    with _standbys_lock:
+        return {
+            standby.pid: tuple(str(d) for d in standby.cgroup.directories)
+            for (owner, _), standby in _standbys.items()
+            if owner == os.getpid()
+        }
+
+
+@atexit.register
+def _discard_standbys() -> None:
+    with _standbys_lock:
+        mine = [s for (owner, _), s in _standbys.items() if owner == os.getpid()]
+        _standbys.clear()
+    for standby in mine:
+        with contextlib.suppress(OSError):
+            standby.discard()
+
+
+class _Standby:
+    """A launcher forked ahead of its run, inside the run's fresh cgroup, waiting for its argv.
+
+    The launcher is the trusted half of the run: a fork of this process that closes every
+    descriptor but the run's pipes, joins the cgroup (on cgroup v1 this migration takes a
+    kernel-wide lock and waits for an RCU grace period: 8-15 ms on a loaded machine, which is
+    why it happens ahead of time), and then blocks reading its orders. When they come it sets
+    the rlimits, drops to the slot's uid and execs bubblewrap. It runs as root until then, so
+    a running sandbox (another uid, another pid namespace) cannot signal it. It exits without
+    doing anything when its orders pipe reaches end of file: the host discarded it or died.
     """
 
-    def __init__(
-        self,
-        *,
-        procs_files: Sequence[str],
-        limits: Limits,
-        report_fd: int,
-        keep_fds: Sequence[int],
-        uid: int,
-    ) -> None:
-        self.procs_files = tuple(procs_files)
-        self.report_fd = report_fd
-        self.keep_fds = frozenset(keep_fds)
-        self.uid = uid
-        cpu = math.ceil(limits.cpu_seconds)
-        self.rlimits = (
-            (
-                resource.RLIMIT_CPU,
-                (cpu, cpu + 1),
-            ),  # SIGXCPU at the soft limit, SIGKILL one second on
-            (resource.RLIMIT_FSIZE, (limits.file_size_mb << 20, limits.file_size_mb << 20)),
-            (resource.RLIMIT_NOFILE, (limits.open_files, limits.open_files)),
-            (resource.RLIMIT_CORE, (0, 0)),
-        )
-        self.proc_fd_dir = "/proc/self/fd"
-
-    def __call__(self) -> None:
-        for path in self.procs_files:
-            descriptor = os.open(path, os.O_WRONLY)
-            try:
-                os.write(descriptor, b"0")  # "0" is the writing process itself
-            finally:
+    def __init__(self, host: _Host, slot: int, limits: Limits) -> None:
+        self.slot = slot
+        self.uid = SLOT_UID_BASE + slot
+        self.pid = 0
+        self.status: int | None = None
+        name = f"run-{os.getpid()}-{slot}-{next(_run_numbers)}"
+        self.cgroup = host.hierarchy.create(name, limits)
+        self.ours: list[int] = []  # pipe ends kept by the host, closed exactly once
+        theirs: list[int] = []  # pipe ends for the launcher, closed here once it is forked
+        try:
+            self.stdin_r, self.stdin_w = _pipe(theirs, self.ours)
+            self.stdout_r, self.stdout_w = _pipe(self.ours, theirs)
+            self.stderr_r, self.stderr_w = _pipe(self.ours, theirs)
+            self.report_r, self.report_w = _pipe(self.ours, theirs)
+            self.status_r, self.status_w = _pipe(self.ours, theirs)
+            self.seccomp_r, seccomp_w = _pipe(theirs, self.ours)
+            _write_all(seccomp_w, host.seccomp_filter)  # a few hundred bytes: fits the pipe
+            self._close(seccomp_w)
+            self.orders_r, self.orders_w = _pipe(theirs, self.ours)
+            self.errors_r, self.errors_w = _pipe(self.ours, theirs)
+            self.pid = os.fork()
+            if self.pid == 0:
+                self._serve()  # never returns
+        except BaseException:
+            self.close_pipes()
+            with contextlib.suppress(OSError):
+                self.cgroup.remove()
+            raise
+        finally:
+            for descriptor in theirs:
                 os.close(descriptor)
-        os.dup2(self.report_fd, REPORT_FD)  # dup2 leaves fd 3 inheritable
-        for name in os.listdir(self.proc_fd_dir):
-            descriptor = int(name)
-            if descriptor > REPORT_FD:
-                with contextlib.suppress(OSError):
-                    os.set_inheritable(descriptor, descriptor in self.keep_fds)
-        for limit, values in self.rlimits:
-            resource.setrlimit(limit, values)
-        os.setgroups([])
-        os.setresgid(self.uid, self.uid, self.uid)
-        os.setresuid(self.uid, self.uid, self.uid)
+
+    def launch(self, argv: Sequence[str], rlimits: list[tuple[int, int, int]]) -> str | None:
+        """Hand the launcher its orders; None once bubblewrap is exec'd, else why it was not."""
+        orders = json.dumps({"argv": list(argv), "rlimits": rlimits}).encode()
+        with contextlib.suppress(OSError):  # a launcher that failed has said why on errors_r
+            _write_all(self.orders_w, orders)
+        self._close(self.orders_w)
+        # errors_r is close-on-exec in the launcher: end of file means exec succeeded.
+        error = bytearray()
+        while chunk := os.read(self.errors_r, READ_CHUNK):
+            error += chunk
+        return error.decode(errors="replace") or None
+
+    def abandon(self) -> None:
+        """Let the launcher exit unused (its orders pipe ends) and reap it."""
+        self._close(self.orders_w)
+        self.wait()
+
+    def discard(self) -> None:
+        self.abandon()
+        self.close_pipes()
+        self.cgroup.kill_all()
+        self.cgroup.remove()
+
+    def wait(self) -> int:
+        """Reap the launcher (bubblewrap, once exec'd); its status as Popen.returncode has it."""
+        if self.status is None:
+            _, status = os.waitpid(self.pid, 0)
+            self.status = os.waitstatus_to_exitcode(status)
+        return self.status
+
+    def close_pipes(self) -> None:
+        for descriptor in self.ours:
+            os.close(descriptor)
+        self.ours.clear()
+
+    def _close(self, descriptor: int) -> None:
+        if descriptor in self.ours:
+            self.ours.remove(descriptor)
+            os.close(descriptor)
+
+    def _serve(self) -> NoReturn:
+        """The launcher, in the forked child: system calls only, then exec or _exit."""
+        try:
+            keep = {
+                self.stdin_r: 0,
+                self.stdout_w: 1,
+                self.stderr_w: 2,
+                self.report_w: REPORT_FD,
+                self.seccomp_r: self.seccomp_r,
+                self.status_w: self.status_w,
+                self.orders_r: self.orders_r,
+                self.errors_w: self.errors_w,
+            }
+            # Other slots' launchers and the host's files must not stay open in this run.
+            for name in os.listdir("/proc/self/fd"):
+                if int(name) not in keep:
+                    with contextlib.suppress(OSError):
+                        os.close(int(name))
+            # A new session, no controlling terminal (TIOCSTI): what bubblewrap's --new-session
+            # does, done here ahead of the run because a new session costs milliseconds.
+            os.setsid()
+            for path in self.cgroup.procs_files:
+                descriptor = os.open(path, os.O_WRONLY)
+                try:
+                    os.write(descriptor, b"0")  # "0" is the writing process itself
+                finally:
+                    os.close(descriptor)
+            for source, target in keep.items():
+                if source != target:
+                    os.dup2(source, target)  # dup2 leaves the target inheritable
+                    os.close(source)
+            os.set_inheritable(self.seccomp_r, True)
+            os.set_inheritable(self.status_w, True)
+            orders = bytearray()
+            while chunk := os.read(self.orders_r, READ_CHUNK):
+                orders += chunk
+            if not orders:
+                os._exit(0)
+            decoded = json.loads(orders)
+            for limit, soft, hard in decoded["rlimits"]:
+                resource.setrlimit(limit, (soft, hard))
+            os.setgroups([])
+            os.setresgid(self.uid, self.uid, self.uid)
+            os.setresuid(self.uid, self.uid, self.uid)
+            argv = decoded["argv"]
+            os.execve(argv[0], argv, {})  # noqa: S606 - bubblewrap's argv, built by the host
+        except BaseException as error:  # reported to the host, then _exit
+            with contextlib.suppress(BaseException):
+                os.write(self.errors_w, f"{type(error).__name__}: {error}".encode())
+        finally:
+            os._exit(127)
 
 
 def _judge(observation: _Observation, usage: Usage, limits: Limits) -> RunResult:

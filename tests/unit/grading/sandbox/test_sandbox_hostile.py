@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import os
 import secrets
 import textwrap
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
 
-from assay.grading.sandbox import Limits, RunRequest, RunResult, Sandbox, Verdict, cgroups
+from assay.grading.sandbox import Limits, RunRequest, RunResult, Sandbox, Verdict
 from assay.grading.sandbox.runner import SLOT_UID_BASE
 
 pytestmark = pytest.mark.sandbox
@@ -41,14 +43,7 @@ def slot_processes() -> list[int]:
     return found
 
 
-def run_cgroups() -> list[Path]:
-    prefix = f"run-{os.getpid()}-{SLOT}-"
-    return [
-        child
-        for parent in cgroups.detect().parents()
-        for child in parent.iterdir()
-        if child.is_dir() and child.name.startswith(prefix)
-    ]
+RUN_PREFIX = f"run-{os.getpid()}-{SLOT}-"
 
 
 def slot_workdirs() -> list[Path]:
@@ -67,11 +62,13 @@ def sandbox() -> Sandbox:
 
 
 @pytest.fixture(autouse=True)
-def machine_unchanged(sandbox: Sandbox) -> Iterator[None]:
+def machine_unchanged(
+    sandbox: Sandbox, cgroups_left: Callable[[str], list[Path]]
+) -> Iterator[None]:
     """After every hostile run: no process, cgroup or work directory of the slot is left."""
     yield
     assert slot_processes() == []
-    assert run_cgroups() == []
+    assert cgroups_left(RUN_PREFIX) == []
     assert slot_workdirs() == []
 
 
@@ -511,3 +508,30 @@ def test_the_program_runs_as_the_slots_unprivileged_uid(sandbox: Sandbox) -> Non
     )
     assert result.verdict is Verdict.ACCEPTED
     assert result.stdout.decode().splitlines() == [f"{UID} {UID} {UID} []", "0000000000000000"]
+
+
+def test_the_program_has_its_own_session_and_no_terminal(sandbox: Sandbox) -> None:
+    sessions: set[int] = set()
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        running = pool.submit(
+            python,
+            sandbox,
+            """
+            import errno, time
+            try:
+                open("/dev/tty", "rb")
+                print("terminal")
+            except OSError as error:
+                print(errno.errorcode[error.errno])
+            time.sleep(1)
+            """,
+        )
+        while not running.done():
+            for pid in slot_processes():
+                with contextlib.suppress(ProcessLookupError):
+                    sessions.add(os.getsid(pid))
+        result = running.result()
+    assert result.verdict is Verdict.ACCEPTED
+    assert lines(result) == ["ENXIO"]
+    assert sessions
+    assert os.getsid(0) not in sessions

@@ -5,14 +5,14 @@ from __future__ import annotations
 import json
 import os
 import textwrap
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 
 from assay.grading.cli import sandbox as sandbox_cli
-from assay.grading.sandbox import Limits, RunRequest, RunResult, Sandbox, Verdict, cgroups
+from assay.grading.sandbox import Limits, RunRequest, RunResult, Sandbox, Verdict
 from assay.grading.sandbox.languages import program_request, program_verdict, python_command
 from assay.grading.sandbox.runner import SLOT_UID_BASE
 
@@ -31,13 +31,13 @@ def sandbox() -> Sandbox:
 
 
 @pytest.fixture(autouse=True)
-def machine_unchanged(sandbox: Sandbox) -> Iterator[None]:
+def machine_unchanged(
+    sandbox: Sandbox, cgroups_left: Callable[[str], list[Path]]
+) -> Iterator[None]:
     yield
     survivors = [p for p in Path("/proc").iterdir() if p.name.isdigit() and _uid(p) == UID]
     assert survivors == []
-    prefix = f"run-{os.getpid()}-{SLOT}-"
-    parents = cgroups.detect().parents()
-    assert [c for p in parents for c in p.iterdir() if c.name.startswith(prefix)] == []
+    assert cgroups_left(f"run-{os.getpid()}-{SLOT}-") == []
 
 
 def _uid(path: Path) -> int | None:
