@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from assay.integrity import service
+from assay.integrity import repository, service
 from assay.integrity.fingerprint import Fingerprint
 from assay.integrity.models import (
     AnonymousFingerprint,
@@ -144,3 +144,15 @@ def test_other_organizations_meet_only_as_anonymous_fingerprints(db: Session) ->
     assert [(p.kind, p.submission_a_id) for p in seen_by_a] == [
         (PairKind.ANONYMOUS, source.submission_id)
     ]
+
+
+def test_grading_queues_fingerprinting_and_the_sweep_finds_what_was_missed(
+    db: Session, org: OrgFixture
+) -> None:
+    submission = graded_submission(db, org, ORIGINAL)
+    pending = db.info.get("assay_jobs", [])
+    assert (service.FINGERPRINT_JOB, (str(submission.id),)) in pending
+    assert submission.id in repository.graded_without_fingerprint(db, limit=100_000)
+    service.fingerprint_submission(db, submission_id=submission.id)
+    assert (service.COMPARE_JOB, (str(org.organization.id), TASK, "python")) in pending
+    assert submission.id not in repository.graded_without_fingerprint(db, limit=100_000)
