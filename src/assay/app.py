@@ -17,7 +17,7 @@ from assay.integrity import api as integrity_api
 from assay.integrity import views as integrity_views
 from assay.mail import api as mail_api
 from assay.results import api as results_api
-from assay.results import review_api, review_views
+from assay.results import item_analysis_views, review_api, review_views
 from assay.results import views as results_views
 from assay.web import errors, health, pages
 from assay.web.deps import require_json
@@ -56,6 +56,7 @@ def create_app() -> FastAPI:
     api.include_router(integrity_api.router)
     api.include_router(results_api.router)
     api.include_router(review_api.router)
+    api.include_router(item_analysis_views.api_router)
     app.include_router(api)
     app.include_router(delivery_api.candidate_router)
 
@@ -67,6 +68,7 @@ def create_app() -> FastAPI:
     app.include_router(integrity_views.router)
     app.include_router(results_views.router)
     app.include_router(review_views.router)
+    app.include_router(item_analysis_views.router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
 
     errors.install(app)
