@@ -156,3 +156,11 @@ def test_grading_queues_fingerprinting_and_the_sweep_finds_what_was_missed(
     service.fingerprint_submission(db, submission_id=submission.id)
     assert (service.COMPARE_JOB, (str(org.organization.id), TASK, "python")) in pending
     assert submission.id not in repository.graded_without_fingerprint(db, limit=100_000)
+
+
+def test_the_jobs_are_registered_with_the_queue() -> None:
+    from assay import jobs
+
+    registered = jobs.registered_jobs()
+    assert service.FINGERPRINT_JOB in registered
+    assert service.COMPARE_JOB in registered
