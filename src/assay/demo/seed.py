@@ -12,8 +12,8 @@ signal, next section, finish, submit for grading, recompute scores, decide), whi
 accepts a past time: candidate, invitation, form and mail creation times, ``opened_at``,
 the attempt's start, section log, section deadline and finish, responses' and save
 receipts' times, signals' server and browser times, submissions' creation times and
-decisions' times. Reviews are written as results rows (ReviewAssignment, Review) because
-the results domain has no review service yet.
+decisions' and reviews' times. Reviewers are assigned and review through
+assay.results.review, as the periodic assignment sweep and the review pages would.
 """
 
 from __future__ import annotations
@@ -46,9 +46,9 @@ from assay.demo.story import Persona, Stage
 from assay.grading import service as grading
 from assay.grading.models import Submission
 from assay.kit.clock import utcnow
-from assay.results import rules
+from assay.results import review
 from assay.results import service as results
-from assay.results.models import DecisionKind, Review, ReviewAssignment, ReviewStatus
+from assay.results.models import DecisionKind
 
 DEMO_ORGANIZATION = "Northwind Payments"
 DEMO_EMAIL = "owner@demo.assay.test"
@@ -84,7 +84,7 @@ class Cast:
 
     owner: Principal
     recruiter: Principal
-    reviewers: list[Principal]
+    members: dict[uuid.UUID, Principal]
 
 
 @dataclass
@@ -141,10 +141,8 @@ def _cast(session: Session, owner: User) -> Cast:
         for u in session.scalars(select(User).where(User.organization_id == owner.organization_id))
     }
     recruiter = team.get("recruiter@demo.assay.test", owner)
-    reviewers = [
-        team[e] for e in ("reviewer@demo.assay.test", "admin@demo.assay.test") if e in team
-    ]
-    return Cast(_principal(owner), _principal(recruiter), [_principal(u) for u in reviewers])
+    members = {u.id: _principal(u) for u in team.values()}
+    return Cast(_principal(owner), _principal(recruiter), members)
 
 
 def _demo_assessment(session: Session, *, organization_id: uuid.UUID) -> Assessment | None:
@@ -457,7 +455,8 @@ def _section_of_ref(ref: str, sections: int) -> int:
 
 
 def _review(session: Session, *, cast: Cast, taken: list[Taken], rng: random.Random) -> None:
-    """Assign every design answer to the reviewers; about half are fully reviewed."""
+    """Send every design answer to reviewers (the review service picks them); about half
+    are fully reviewed, a few have one review of two, the rest wait."""
     for number, t in enumerate(taken):
         attempt = t.attempt
         assert attempt is not None
@@ -471,32 +470,21 @@ def _review(session: Session, *, cast: Cast, taken: list[Taken], rng: random.Ran
             response = responses.get(task.id)
             if response is None:
                 continue
-            done = number % 2 == 0
-            for position, reviewer in enumerate(cast.reviewers):
-                assert reviewer.user_id is not None
-                reviewed = done or (position == 0 and number % 4 == 1)
-                assignment = ReviewAssignment(
-                    organization_id=attempt.organization_id,
-                    response_id=response.id,
-                    attempt_id=attempt.id,
-                    item_id=task.id,
-                    reviewer_id=reviewer.user_id,
-                    status=ReviewStatus.DONE if reviewed else ReviewStatus.OPEN,
+            assignments = review.assign_response(session, response=response)
+            wanted = len(assignments) if number % 2 == 0 else int(number % 4 == 1)
+            for assignment in assignments[:wanted]:
+                reviewer = cast.members.get(assignment.reviewer_id)
+                if reviewer is None:
+                    continue
+                outcome = review.submit(
+                    session,
+                    principal=reviewer,
+                    assignment_id=assignment.id,
+                    levels=story.review_levels(task, quality, rng),
                 )
-                session.add(assignment)
-                session.flush()
-                if reviewed:
-                    levels = story.review_levels(task, quality, rng)
-                    session.add(
-                        Review(
-                            organization_id=attempt.organization_id,
-                            assignment_id=assignment.id,
-                            levels=levels,
-                            comments={},
-                            score=rules.rubric_share(task, levels),
-                            submitted_at=min(utcnow(), response.updated_at + _hours(rng, 4, 30)),
-                        )
-                    )
+                outcome.review.submitted_at = outcome.review.created_at = min(
+                    utcnow(), response.updated_at + _hours(rng, 4, 30)
+                )
     session.flush()
 
 
