@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import errno
 import os
+import select
 import signal
 import time
 from abc import ABC, abstractmethod
@@ -26,6 +27,8 @@ V2_CONTROLLERS = ("memory", "pids", "cpu")
 # Removing a cgroup waits for its last task to be reaped; bounded so a stuck kernel cannot hang us.
 REMOVE_TIMEOUT_SECONDS = 5.0
 KILL_TIMEOUT_SECONDS = 5.0
+# Members that are not processes we can wait for (threads of an exiting group): re-read this often.
+KILL_POLL_SECONDS = 0.01
 
 
 @dataclass(frozen=True)
@@ -74,29 +77,40 @@ class RunCgroup(ABC):
     def kill_all(self) -> None:
         """SIGKILL every process in the cgroup until it is empty (fork bombs included)."""
         deadline = time.monotonic() + KILL_TIMEOUT_SECONDS
-        pause = 0.0005
         while pids := self.pids():
-            for pid in pids:
-                self._kill_if_member(pid)
+            pidfds = [pidfd for pid in pids if (pidfd := self._kill_if_member(pid)) is not None]
+            try:
+                # A pidfd turns readable once its process has exited and left the cgroup: wait
+                # for exactly that (a dying sandbox's namespaces take milliseconds to go).
+                remaining = deadline - time.monotonic()
+                if pidfds and remaining > 0:
+                    poller = select.poll()
+                    for pidfd in pidfds:
+                        poller.register(pidfd, select.POLLIN)
+                    poller.poll(1000 * min(remaining, KILL_POLL_SECONDS))
+            finally:
+                for pidfd in pidfds:
+                    os.close(pidfd)
             if time.monotonic() > deadline:
                 raise OSError(errno.EBUSY, f"processes {sorted(pids)} survived SIGKILL")
-            time.sleep(pause)
-            pause = min(pause * 2, 0.05)
 
-    def _kill_if_member(self, pid: int) -> None:
+    def _kill_if_member(self, pid: int) -> int | None:
+        """SIGKILL ``pid`` if it is still a member; its pidfd, for the caller to wait on."""
         # A pid read from cgroup.procs may exit and be reused by an unrelated host process before
         # we signal it. Pin the process with a pidfd first, then check it is still a member: only
         # sandboxed processes can be in this cgroup and none of them can leave it.
         try:
             pidfd = os.pidfd_open(pid)
         except ProcessLookupError:
-            return
+            return None
         try:
             if pid in self.pids():
                 with contextlib.suppress(ProcessLookupError):
                     signal.pidfd_send_signal(pidfd, signal.SIGKILL)
-        finally:
+        except BaseException:
             os.close(pidfd)
+            raise
+        return pidfd
 
     def remove(self) -> None:
         """Remove the (empty) cgroup directories; retried while exiting tasks are released."""

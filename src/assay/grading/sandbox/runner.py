@@ -246,13 +246,9 @@ class _Execution:
                 standby.abandon()
                 self.observation.launch_error = f"cannot set the run's cgroup limits: {error}"
                 return self.observation
-            launch_error = standby.launch(argv, _rlimits(self.limits))
+            standby.launch(argv, _rlimits(self.limits))
             # The next run's launcher forks and migrates while this run's program starts.
             _prepare_standby(self.host, standby.slot, self.limits)
-            if launch_error:
-                self.observation.launch_error = f"cannot start bubblewrap: {launch_error}"
-                standby.wait()
-                return self.observation
             try:
                 self._supervise(
                     standby.pid,
@@ -263,6 +259,8 @@ class _Execution:
             finally:
                 self.cgroup.kill_all()
                 self.observation.bwrap_returncode = standby.wait()
+                if launch_error := standby.launch_error():
+                    self.observation.launch_error = f"cannot start bubblewrap: {launch_error}"
                 self._read_status(standby.status_r)
                 if self.observation.reaper_pid is not None:
                     _reap_orphan(self.observation.reaper_pid, self.uid)
@@ -488,12 +486,15 @@ class _Standby:
             for descriptor in theirs:
                 os.close(descriptor)
 
-    def launch(self, argv: Sequence[str], rlimits: list[tuple[int, int, int]]) -> str | None:
-        """Hand the launcher its orders; None once bubblewrap is exec'd, else why it was not."""
+    def launch(self, argv: Sequence[str], rlimits: list[tuple[int, int, int]]) -> None:
+        """Hand the launcher its orders; it execs bubblewrap while the host goes on."""
         orders = json.dumps({"argv": list(argv), "rlimits": rlimits}).encode()
         with contextlib.suppress(OSError):  # a launcher that failed has said why on errors_r
             _write_all(self.orders_w, orders)
         self._close(self.orders_w)
+
+    def launch_error(self) -> str | None:
+        """Why the launcher did not exec bubblewrap, once it has exec'd or exited; else None."""
         # errors_r is close-on-exec in the launcher: end of file means exec succeeded.
         error = bytearray()
         while chunk := os.read(self.errors_r, READ_CHUNK):
