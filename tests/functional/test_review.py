@@ -308,3 +308,18 @@ def test_the_periodic_sweep_runs_the_reviewer_assignment() -> None:
 
     load_jobs()
     assert assign_reviewers in _SWEEPS
+
+
+def test_recruiters_send_an_attempt_to_review_on_demand(
+    client: TestClient, db: Session, org: OrgFixture, team: list[User]
+) -> None:
+    attempt, responses = written_attempt(db, org, make_assessment(db, org))
+    url = f"/api/v1/attempts/{attempt.id}/review-assignments"
+    reviewer = api_key_for(db, org, "reviewer")
+    assert client.post(url, headers=bearer(reviewer)).status_code == 403
+    recruiter = api_key_for(db, org, "recruiter")
+    made = client.post(url, params={"reviewers": 3}, headers=bearer(recruiter))
+    assert made.status_code == 201, made.text
+    assert made.json()["created"] == 3 * len(responses)
+    again = client.post(url, params={"reviewers": 3}, headers=bearer(recruiter))
+    assert again.json()["created"] == 0

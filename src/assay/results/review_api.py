@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import uuid
+from typing import Annotated
 
-from fastapi import APIRouter, status
+from fastapi import APIRouter, Query, status
 
 from assay.results import review
 from assay.results.models import Review
 from assay.results.review_schemas import (
     AgreementOut,
+    AssignedOut,
     CriterionOut,
     EarlierReviewOut,
     ItemAgreementOut,
@@ -85,6 +87,24 @@ def get_queue(session: DbSession, principal: ApiPrincipal) -> QueueOut:
             for e in entries
         ]
     )
+
+
+@router.post(
+    "/attempts/{attempt_id}/review-assignments",
+    response_model=AssignedOut,
+    status_code=status.HTTP_201_CREATED,
+)
+def assign_attempt(
+    attempt_id: uuid.UUID,
+    session: DbSession,
+    principal: ApiPrincipal,
+    reviewers: Annotated[int | None, Query(ge=1, le=10)] = None,
+) -> AssignedOut:
+    """Send the attempt's written answers to reviewers now (the sweep does it each minute)."""
+    created = review.assign_attempt(
+        session, principal=principal, attempt_id=attempt_id, count=reviewers
+    )
+    return AssignedOut(created=len(created))
 
 
 @router.get("/review-assignments/{assignment_id}", response_model=ReviewTaskOut)

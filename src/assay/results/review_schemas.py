@@ -27,6 +27,10 @@ class QueueOut(BaseModel):
     items: list[QueueEntryOut]
 
 
+class AssignedOut(BaseModel):
+    created: int  # assignments made now; answers that had their reviewers are left alone
+
+
 class LevelOut(BaseModel):
     score: int
     label: str
