@@ -20,6 +20,7 @@ from __future__ import annotations
 import atexit
 import contextlib
 import ctypes
+import errno
 import fcntl
 import itertools
 import json
@@ -29,14 +30,17 @@ import resource
 import selectors
 import shutil
 import signal
+import socket
+import subprocess
+import sys
 import threading
 import time
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import ClassVar, NoReturn
+from typing import Any, ClassVar
 
-from assay.grading.sandbox import cgroups, layout
+from assay.grading.sandbox import cgroups, forkserver, layout
 from assay.grading.sandbox.cgroups import Hierarchy, RunCgroup, Usage
 from assay.grading.sandbox.model import Limits, RunRequest, RunResult, SandboxUnavailable, Verdict
 from assay.grading.sandbox.seccomp import compiled_filter
@@ -233,8 +237,8 @@ class _Execution:
                 limits=self.limits,
                 env=self.request.env,
                 cwd=self.request.cwd,
-                seccomp_fd=standby.seccomp_r,
-                status_fd=standby.status_w,
+                seccomp_fd=forkserver.SECCOMP_FD,
+                status_fd=forkserver.STATUS_FD,
                 argv=self.request.argv,
             )
             started = time.monotonic()
@@ -266,7 +270,7 @@ class _Execution:
                     _reap_orphan(self.observation.reaper_pid, self.uid)
             return self.observation
         finally:
-            if standby.status is None:  # never launched: let the launcher exit, and reap it
+            if not standby.waited:  # never launched: let the launcher exit, and reap it
                 standby.abandon()
             standby.close_pipes()
 
@@ -400,6 +404,75 @@ def _rlimits(limits: Limits) -> list[tuple[int, int, int]]:
     ]
 
 
+class _ForkServer:
+    """The host's end of one slot's fork server (see forkserver.py)."""
+
+    def __init__(self) -> None:
+        host_end, server_end = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
+        try:
+            self.process = subprocess.Popen(
+                [sys.executable, "-I", "-S", "-B", forkserver.__file__, str(server_end.fileno())],
+                pass_fds=[server_end.fileno()],
+                stdin=subprocess.DEVNULL,
+                stdout=subprocess.DEVNULL,
+                env={},
+            )
+        except BaseException:
+            host_end.close()
+            raise
+        finally:
+            server_end.close()
+        self.channel = host_end
+        self.lock = threading.Lock()
+
+    def fork(self, descriptors: list[int], procs_files: Sequence[str], uid: int) -> int:
+        request = {"op": "fork", "procs_files": list(procs_files), "uid": uid}
+        return int(self._ask(request, descriptors)["pid"])
+
+    def wait(self, pid: int) -> int | None:
+        status = self._ask({"op": "wait", "pid": pid})["status"]
+        return None if status is None else int(status)
+
+    def close(self) -> None:
+        self.channel.close()  # the server exits at end of file
+        self.process.wait()
+
+    def _ask(self, request: dict[str, object], descriptors: Sequence[int] = ()) -> dict[str, Any]:
+        with self.lock:
+            socket.send_fds(self.channel, [json.dumps(request).encode()], list(descriptors))
+            answer = self.channel.recv(READ_CHUNK)
+        if not answer:
+            raise OSError(errno.EPIPE, "the sandbox's fork server exited")
+        decoded: dict[str, Any] = json.loads(answer)
+        return decoded
+
+
+_servers: dict[tuple[int, int], _ForkServer] = {}
+
+
+def _fork_launcher(
+    slot: int, descriptors: list[int], cgroup: RunCgroup, uid: int
+) -> tuple[_ForkServer, int]:
+    """Have the slot's fork server fork a launcher; a dead server is replaced once."""
+    for attempt in range(2):
+        with _standbys_lock:
+            key = (os.getpid(), slot)
+            server = _servers.get(key)
+            if server is None:
+                server = _servers[key] = _ForkServer()
+        try:
+            return server, server.fork(descriptors, cgroup.procs_files, uid)
+        except OSError:
+            with _standbys_lock:
+                if _servers.get(key) is server:
+                    del _servers[key]
+            with contextlib.suppress(OSError):
+                server.close()
+            if attempt:
+                raise
+    raise AssertionError("unreachable")
+
+
 # One standby per slot and process: a Sandbox made per grading call still finds it.
 _standbys: dict[tuple[int, int], _Standby] = {}
 _standbys_lock = threading.Lock()
@@ -440,18 +513,25 @@ def _discard_standbys() -> None:
     for standby in mine:
         with contextlib.suppress(OSError):
             standby.discard()
+    with _standbys_lock:
+        servers = [s for (owner, _), s in _servers.items() if owner == os.getpid()]
+        _servers.clear()
+    for server in servers:
+        with contextlib.suppress(OSError):
+            server.close()
 
 
 class _Standby:
     """A launcher forked ahead of its run, inside the run's fresh cgroup, waiting for its argv.
 
-    The launcher is the trusted half of the run: a fork of this process that closes every
-    descriptor but the run's pipes, joins the cgroup (on cgroup v1 this migration takes a
-    kernel-wide lock and waits for an RCU grace period: 8-15 ms on a loaded machine, which is
-    why it happens ahead of time), and then blocks reading its orders. When they come it sets
-    the rlimits, drops to the slot's uid and execs bubblewrap. It runs as root until then, so
-    a running sandbox (another uid, another pid namespace) cannot signal it. It exits without
-    doing anything when its orders pipe reaches end of file: the host discarded it or died.
+    The launcher is the trusted half of the run, forked by the slot's fork server
+    (forkserver.py): it closes every descriptor but the run's pipes, starts a new session,
+    joins the cgroup (on cgroup v1 this migration takes a kernel-wide lock and waits for an RCU
+    grace period: 8-15 ms on a loaded machine, which is why it happens ahead of time), and then
+    blocks reading its orders. When they come it sets the rlimits, drops to the slot's uid and
+    execs bubblewrap. It runs as root until then, so a running sandbox (another uid, another
+    pid namespace) cannot signal it. It exits without doing anything when its orders pipe
+    reaches end of file: the host discarded it or died.
     """
 
     def __init__(self, host: _Host, slot: int, limits: Limits) -> None:
@@ -459,6 +539,7 @@ class _Standby:
         self.uid = SLOT_UID_BASE + slot
         self.pid = 0
         self.status: int | None = None
+        self.waited = False
         name = f"run-{os.getpid()}-{slot}-{next(_run_numbers)}"
         self.cgroup = host.hierarchy.create(name, limits)
         self.ours: list[int] = []  # pipe ends kept by the host, closed exactly once
@@ -474,9 +555,17 @@ class _Standby:
             self._close(seccomp_w)
             self.orders_r, self.orders_w = _pipe(theirs, self.ours)
             self.errors_r, self.errors_w = _pipe(self.ours, theirs)
-            self.pid = os.fork()
-            if self.pid == 0:
-                self._serve()  # never returns
+            launcher_ends = [
+                self.stdin_r,
+                self.stdout_w,
+                self.stderr_w,
+                self.report_w,
+                self.seccomp_r,
+                self.status_w,
+                self.orders_r,
+                self.errors_w,
+            ]
+            self.server, self.pid = _fork_launcher(slot, launcher_ends, self.cgroup, self.uid)
         except BaseException:
             self.close_pipes()
             with contextlib.suppress(OSError):
@@ -512,11 +601,14 @@ class _Standby:
         self.cgroup.kill_all()
         self.cgroup.remove()
 
-    def wait(self) -> int:
-        """Reap the launcher (bubblewrap, once exec'd); its status as Popen.returncode has it."""
-        if self.status is None:
-            _, status = os.waitpid(self.pid, 0)
-            self.status = os.waitstatus_to_exitcode(status)
+    def wait(self) -> int | None:
+        """Have the launcher (bubblewrap, once exec'd) reaped; its status as in Popen.returncode."""
+        if not self.waited:
+            self.waited = True
+            try:
+                self.status = self.server.wait(self.pid)
+            except OSError:
+                self.status = None  # the server is gone, and so is its child
         return self.status
 
     def close_pipes(self) -> None:
@@ -528,58 +620,6 @@ class _Standby:
         if descriptor in self.ours:
             self.ours.remove(descriptor)
             os.close(descriptor)
-
-    def _serve(self) -> NoReturn:
-        """The launcher, in the forked child: system calls only, then exec or _exit."""
-        try:
-            keep = {
-                self.stdin_r: 0,
-                self.stdout_w: 1,
-                self.stderr_w: 2,
-                self.report_w: REPORT_FD,
-                self.seccomp_r: self.seccomp_r,
-                self.status_w: self.status_w,
-                self.orders_r: self.orders_r,
-                self.errors_w: self.errors_w,
-            }
-            # Other slots' launchers and the host's files must not stay open in this run.
-            for name in os.listdir("/proc/self/fd"):
-                if int(name) not in keep:
-                    with contextlib.suppress(OSError):
-                        os.close(int(name))
-            # A new session, no controlling terminal (TIOCSTI): what bubblewrap's --new-session
-            # does, done here ahead of the run because a new session costs milliseconds.
-            os.setsid()
-            for path in self.cgroup.procs_files:
-                descriptor = os.open(path, os.O_WRONLY)
-                try:
-                    os.write(descriptor, b"0")  # "0" is the writing process itself
-                finally:
-                    os.close(descriptor)
-            for source, target in keep.items():
-                if source != target:
-                    os.dup2(source, target)  # dup2 leaves the target inheritable
-                    os.close(source)
-            os.set_inheritable(self.seccomp_r, True)
-            os.set_inheritable(self.status_w, True)
-            orders = bytearray()
-            while chunk := os.read(self.orders_r, READ_CHUNK):
-                orders += chunk
-            if not orders:
-                os._exit(0)
-            decoded = json.loads(orders)
-            for limit, soft, hard in decoded["rlimits"]:
-                resource.setrlimit(limit, (soft, hard))
-            os.setgroups([])
-            os.setresgid(self.uid, self.uid, self.uid)
-            os.setresuid(self.uid, self.uid, self.uid)
-            argv = decoded["argv"]
-            os.execve(argv[0], argv, {})  # noqa: S606 - bubblewrap's argv, built by the host
-        except BaseException as error:  # reported to the host, then _exit
-            with contextlib.suppress(BaseException):
-                os.write(self.errors_w, f"{type(error).__name__}: {error}".encode())
-        finally:
-            os._exit(127)
 
 
 def _judge(observation: _Observation, usage: Usage, limits: Limits) -> RunResult:

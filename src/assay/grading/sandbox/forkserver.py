@@ -1,0 +1,132 @@
+"""A slot's fork server: a small Python process that forks the launchers, so the host never forks.
+
+Forking the grading worker itself (tens to hundreds of MB of Python heap) costs the worker a
+page-table copy and then a write fault on every page it touches afterwards, and the child a
+copy of every page it writes before exec: ~2 ms of CPU per run for a 48 MB host, growing with
+it. This server imports nothing but the standard library, so a fork of it is cheap.
+
+It is started by the host with ``python -I -S`` and an AF_UNIX SOCK_SEQPACKET socket on the
+command line. Each message is JSON, with descriptors passed alongside (SCM_RIGHTS):
+
+- ``{"op": "fork", "procs_files": [...], "uid": N}`` with eight descriptors (stdin, stdout,
+  stderr and report ends, the seccomp filter, bubblewrap's status, the orders and the errors
+  pipes): forks a launcher and answers ``{"pid": P}``;
+- ``{"op": "wait", "pid": P}``: reaps that launcher (bubblewrap, once exec'd) and answers
+  ``{"status": S}`` in Popen.returncode's convention.
+
+It exits when the host's end of the socket closes (the host exited or died); bubblewrap's
+``--die-with-parent`` then takes any running sandbox with it.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import json
+import os
+import resource
+import socket
+import sys
+from typing import NoReturn
+
+# Where the launcher puts what bubblewrap reads (the host builds bubblewrap's argv with these).
+REPORT_FD = 3
+SECCOMP_FD = 4
+STATUS_FD = 5
+# Received descriptors are first moved this high, so that placing them cannot clobber another.
+PARKING_FD = 100
+MESSAGE_BYTES = 1 << 16
+DESCRIPTORS_PER_FORK = 8
+
+
+def main() -> NoReturn:
+    channel = socket.socket(fileno=int(sys.argv[1]))
+    while True:
+        try:
+            data, descriptors, _, _ = socket.recv_fds(channel, MESSAGE_BYTES, DESCRIPTORS_PER_FORK)
+        except OSError:
+            os._exit(0)
+        if not data:
+            os._exit(0)  # the host is gone
+        request = json.loads(data)
+        if request["op"] == "fork":
+            pid = os.fork()
+            if pid == 0:
+                channel.close()
+                _launcher(request, descriptors)
+            for descriptor in descriptors:
+                os.close(descriptor)
+            channel.send(json.dumps({"pid": pid}).encode())
+        elif request["op"] == "wait":
+            answer: dict[str, int | None]
+            try:
+                _, status = os.waitpid(request["pid"], 0)
+                answer = {"status": os.waitstatus_to_exitcode(status)}
+            except ChildProcessError:
+                answer = {"status": None}
+            channel.send(json.dumps(answer).encode())
+
+
+def _launcher(request: dict[str, object], descriptors: list[int]) -> NoReturn:
+    """The trusted launcher: set up, join the run's cgroup, wait for orders, exec bubblewrap."""
+    errors_w = -1
+    try:
+        parked = [_park(descriptor) for descriptor in descriptors]
+        stdin_r, stdout_w, stderr_w, report_w, seccomp_r, status_w, orders_r, errors_w = parked
+        placed = {
+            stdin_r: 0,
+            stdout_w: 1,
+            stderr_w: 2,
+            report_w: REPORT_FD,
+            seccomp_r: SECCOMP_FD,
+            status_w: STATUS_FD,
+        }
+        for source, target in placed.items():
+            os.dup2(source, target)  # dup2 leaves the target inheritable
+        keep = {*placed.values(), orders_r, errors_w}
+        # Nothing else of the server (or of other runs) may stay open in this run.
+        for name in os.listdir("/proc/self/fd"):
+            if int(name) not in keep:
+                with contextlib.suppress(OSError):
+                    os.close(int(name))
+        # A new session, no controlling terminal (TIOCSTI): bubblewrap's --new-session, done
+        # ahead of the run because a new session costs milliseconds on a loaded machine.
+        os.setsid()
+        procs_files = request["procs_files"]
+        assert isinstance(procs_files, list)
+        for path in procs_files:
+            descriptor = os.open(path, os.O_WRONLY)
+            try:
+                os.write(descriptor, b"0")  # "0" is the writing process itself
+            finally:
+                os.close(descriptor)
+        orders = bytearray()
+        while chunk := os.read(orders_r, MESSAGE_BYTES):
+            orders += chunk
+        if not orders:
+            os._exit(0)  # discarded unused
+        decoded = json.loads(orders)
+        for limit, soft, hard in decoded["rlimits"]:
+            resource.setrlimit(limit, (soft, hard))
+        uid = request["uid"]
+        assert isinstance(uid, int)
+        os.setgroups([])
+        os.setresgid(uid, uid, uid)
+        os.setresuid(uid, uid, uid)
+        argv = decoded["argv"]
+        os.execve(argv[0], argv, {})  # noqa: S606 - bubblewrap's argv, built by the host
+    except BaseException as error:  # reported to the host, then _exit
+        with contextlib.suppress(BaseException):  # nothing more could be reported
+            os.write(errors_w, f"{type(error).__name__}: {error}".encode())
+    finally:
+        os._exit(127)
+
+
+def _park(descriptor: int) -> int:
+    moved = fcntl.fcntl(descriptor, fcntl.F_DUPFD_CLOEXEC, PARKING_FD)
+    os.close(descriptor)
+    return moved
+
+
+if __name__ == "__main__":
+    main()
