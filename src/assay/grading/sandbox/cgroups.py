@@ -53,6 +53,10 @@ class RunCgroup(ABC):
         """Write the memory, pids and CPU quota limits (again, when a run needs other ones)."""
 
     @abstractmethod
+    def fresh_limit_writes(self, limits: Limits) -> list[tuple[Path, str]]:
+        """(file, value) writes that set the limits of this cgroup once it is made, in order."""
+
+    @abstractmethod
     def reset_accounting(self) -> None:
         """Start the CPU total and the memory peak afresh, just before the run starts."""
 
@@ -134,21 +138,30 @@ class V1RunCgroup(RunCgroup):
         self.by_controller = by_controller
 
     def set_limits(self, limits: Limits) -> None:
+        memsw = self.by_controller["memory"] / "memory.memsw.limit_in_bytes"
+        # memsw may never be below the memory limit: raise it first when the limit goes up.
+        raising = memsw.exists() and int(_read(memsw)) < (limits.memory_mb << 20)
+        for path, value in self._limit_writes(limits, memsw_first=raising):
+            _write(path, value)
+        self.limits = limits
+
+    def fresh_limit_writes(self, limits: Limits) -> list[tuple[Path, str]]:
+        return self._limit_writes(limits, memsw_first=False)
+
+    def _limit_writes(self, limits: Limits, *, memsw_first: bool) -> list[tuple[Path, str]]:
         memory = self.by_controller["memory"]
         limit = str(limits.memory_mb << 20)
+        memory_writes = [(memory / "memory.limit_in_bytes", limit)]
         memsw = memory / "memory.memsw.limit_in_bytes"
-        has_memsw = memsw.exists()
-        if has_memsw and int(_read(memsw)) < (limits.memory_mb << 20):
-            _write(memsw, limit)  # memsw must never be below the memory limit: raise it first
-            has_memsw = False
-        _write(memory / "memory.limit_in_bytes", limit)
-        if has_memsw:  # swap accounting: memory + swap bounded by the same number
-            _write(memsw, limit)
-        _write(self.by_controller["pids"] / "pids.max", str(limits.pids + BWRAP_PROCESSES))
+        if memsw.exists():  # swap accounting: memory + swap bounded by the same number
+            memory_writes.insert(0 if memsw_first else 1, (memsw, limit))
         cpu = self.by_controller["cpu"]
-        _write(cpu / "cpu.cfs_period_us", str(CFS_PERIOD_US))
-        _write(cpu / "cpu.cfs_quota_us", str(_quota(limits)))
-        self.limits = limits
+        return [
+            *memory_writes,
+            (self.by_controller["pids"] / "pids.max", str(limits.pids + BWRAP_PROCESSES)),
+            (cpu / "cpu.cfs_period_us", str(CFS_PERIOD_US)),
+            (cpu / "cpu.cfs_quota_us", str(_quota(limits))),
+        ]
 
     def reset_accounting(self) -> None:
         # Writing 0 restarts the CPU total and sets each peak to the current usage (the waiting
@@ -181,14 +194,19 @@ class V2RunCgroup(RunCgroup):
     cpu_base_usec = 0
 
     def set_limits(self, limits: Limits) -> None:
+        for path, value in self.fresh_limit_writes(limits):
+            _write(path, value)
+        self.limits = limits
+
+    def fresh_limit_writes(self, limits: Limits) -> list[tuple[Path, str]]:
         directory = self.directories[0]
-        _write(directory / "memory.max", str(limits.memory_mb << 20))
+        writes = [(directory / "memory.max", str(limits.memory_mb << 20))]
         swap = directory / "memory.swap.max"
         if swap.exists():  # memory.max already bounds RAM; no swap keeps the total the same
-            _write(swap, "0")
-        _write(directory / "pids.max", str(limits.pids + BWRAP_PROCESSES))
-        _write(directory / "cpu.max", f"{_quota(limits)} {CFS_PERIOD_US}")
-        self.limits = limits
+            writes.append((swap, "0"))
+        writes.append((directory / "pids.max", str(limits.pids + BWRAP_PROCESSES)))
+        writes.append((directory / "cpu.max", f"{_quota(limits)} {CFS_PERIOD_US}"))
+        return writes
 
     def reset_accounting(self) -> None:
         # cpu.stat cannot be reset: remember where this run starts. memory.peak (kernel >= 5.19)
@@ -229,7 +247,20 @@ class Hierarchy(ABC):
     version: int
 
     @abstractmethod
-    def create(self, name: str, limits: Limits) -> RunCgroup: ...
+    def run_cgroup(self, name: str) -> RunCgroup:
+        """The cgroup called ``name``, not made yet (see create)."""
+
+    def create(self, name: str, limits: Limits) -> RunCgroup:
+        cgroup = self.run_cgroup(name)
+        try:
+            for directory in cgroup.directories:
+                directory.mkdir(mode=0o755)
+            cgroup.set_limits(limits)
+        except BaseException:
+            with contextlib.suppress(OSError):
+                cgroup.remove()
+            raise
+        return cgroup
 
     @abstractmethod
     def parents(self) -> tuple[Path, ...]:
@@ -253,21 +284,12 @@ class V1Hierarchy(Hierarchy):
         for parent in self.parents():
             _sweep(parent)
 
-    def create(self, name: str, limits: Limits) -> RunCgroup:
+    def run_cgroup(self, name: str) -> RunCgroup:
         by_controller = {c: parent / name for c, parent in self.parents_by_controller.items()}
         directories = tuple(
             dict.fromkeys(by_controller.values())
         )  # co-mounted controllers share one
-        cgroup = V1RunCgroup(directories, by_controller)
-        try:
-            for directory in directories:
-                directory.mkdir(mode=0o755)
-            cgroup.set_limits(limits)
-        except BaseException:
-            with contextlib.suppress(OSError):
-                cgroup.remove()
-            raise
-        return cgroup
+        return V1RunCgroup(directories, by_controller)
 
 
 class V2Hierarchy(Hierarchy):
@@ -279,17 +301,8 @@ class V2Hierarchy(Hierarchy):
     def parents(self) -> tuple[Path, ...]:
         return (self.parent,)
 
-    def create(self, name: str, limits: Limits) -> RunCgroup:
-        directory = self.parent / name
-        cgroup = V2RunCgroup((directory,))
-        try:
-            directory.mkdir(mode=0o755)
-            cgroup.set_limits(limits)
-        except BaseException:
-            with contextlib.suppress(OSError):
-                cgroup.remove()
-            raise
-        return cgroup
+    def run_cgroup(self, name: str) -> RunCgroup:
+        return V2RunCgroup((self.parent / name,))
 
     def sweep(self) -> None:
         _sweep(self.parent)

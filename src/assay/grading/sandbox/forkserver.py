@@ -8,11 +8,14 @@ it. This server imports nothing but the standard library, so a fork of it is che
 It is started by the host with ``python -I -S`` and an AF_UNIX SOCK_SEQPACKET socket on the
 command line. Each message is JSON, with descriptors passed alongside (SCM_RIGHTS):
 
-- ``{"op": "fork", "procs_files": [...], "uid": N}`` with eight descriptors (stdin, stdout,
-  stderr and report ends, the seccomp filter, bubblewrap's status, the orders and the errors
-  pipes): forks a launcher and answers ``{"pid": P}``;
-- ``{"op": "wait", "pid": P}``: reaps that launcher (bubblewrap, once exec'd) and answers
-  ``{"status": S}`` in Popen.returncode's convention.
+- ``{"id": I, "op": "fork", "mkdir": [...], "write": [[file, value], ...], "procs_files":
+  [...], "uid": N}`` with eight descriptors (stdin, stdout, stderr and report ends, the
+  seccomp filter, bubblewrap's status, the orders and the errors pipes): makes the run's
+  cgroup directories, writes its limits, forks a launcher and answers ``{"id": I, "pid": P}``
+  (or ``{"id": I, "error": "..."}``, having removed what it made). The host does not wait for
+  the answer: making the cgroup and forking happen while the host supervises the current run;
+- ``{"id": I, "op": "wait", "pid": P}``: reaps that launcher (bubblewrap, once exec'd) and
+  answers ``{"id": I, "status": S}`` in Popen.returncode's convention.
 
 It exits when the host's end of the socket closes (the host exited or died); bubblewrap's
 ``--die-with-parent`` then takes any running sandbox with it.
@@ -49,22 +52,46 @@ def main() -> NoReturn:
         if not data:
             os._exit(0)  # the host is gone
         request = json.loads(data)
+        answer: dict[str, object] = {"id": request["id"]}
         if request["op"] == "fork":
-            pid = os.fork()
-            if pid == 0:
-                channel.close()
-                _launcher(request, descriptors)
+            try:
+                _make_cgroup(request["mkdir"], request["write"])
+            except OSError as error:
+                answer["error"] = f"cannot create the run's cgroup: {error}"
+            else:
+                pid = os.fork()
+                if pid == 0:
+                    channel.close()
+                    _launcher(request, descriptors)
+                answer["pid"] = pid
             for descriptor in descriptors:
                 os.close(descriptor)
-            channel.send(json.dumps({"pid": pid}).encode())
         elif request["op"] == "wait":
-            answer: dict[str, int | None]
             try:
                 _, status = os.waitpid(request["pid"], 0)
-                answer = {"status": os.waitstatus_to_exitcode(status)}
+                answer["status"] = os.waitstatus_to_exitcode(status)
             except ChildProcessError:
-                answer = {"status": None}
-            channel.send(json.dumps(answer).encode())
+                answer["status"] = None
+        channel.send(json.dumps(answer).encode())
+
+
+def _make_cgroup(directories: list[str], writes: list[list[str]]) -> None:
+    made = []
+    try:
+        for directory in directories:
+            os.mkdir(directory, 0o755)
+            made.append(directory)
+        for path, value in writes:
+            descriptor = os.open(path, os.O_WRONLY)
+            try:
+                os.write(descriptor, value.encode())
+            finally:
+                os.close(descriptor)
+    except OSError:
+        for directory in made:
+            with contextlib.suppress(OSError):
+                os.rmdir(directory)
+        raise
 
 
 def _launcher(request: dict[str, object], descriptors: list[int]) -> NoReturn:

@@ -155,7 +155,7 @@ class Sandbox:
             return _sandbox_error(f"cannot lay out the run's files: {error}")
         try:
             try:
-                standby = _take_standby(self.slot) or _Standby(host, self.slot, request.limits)
+                standby = _ready_standby(host, self.slot, request.limits)
             except OSError as error:
                 return _sandbox_error(f"cannot prepare the run's cgroup and launcher: {error}")
             try:
@@ -424,53 +424,48 @@ class _ForkServer:
             server_end.close()
         self.channel = host_end
         self.lock = threading.Lock()
+        self.numbers = itertools.count()
+        self.answers: dict[int, dict[str, Any]] = {}
 
-    def fork(self, descriptors: list[int], procs_files: Sequence[str], uid: int) -> int:
-        request = {"op": "fork", "procs_files": list(procs_files), "uid": uid}
-        return int(self._ask(request, descriptors)["pid"])
+    def send(self, request: dict[str, object], descriptors: Sequence[int] = ()) -> int:
+        """Send a request; its answer is collected later with ``answer``."""
+        with self.lock:
+            number = next(self.numbers)
+            message = json.dumps({**request, "id": number}).encode()
+            socket.send_fds(self.channel, [message], list(descriptors))
+            return number
 
-    def wait(self, pid: int) -> int | None:
-        status = self._ask({"op": "wait", "pid": pid})["status"]
-        return None if status is None else int(status)
+    def answer(self, number: int) -> dict[str, Any]:
+        with self.lock:
+            while number not in self.answers:
+                data = self.channel.recv(READ_CHUNK)
+                if not data:
+                    raise OSError(errno.EPIPE, "the sandbox's fork server exited")
+                decoded: dict[str, Any] = json.loads(data)
+                self.answers[decoded["id"]] = decoded
+            return self.answers.pop(number)
 
     def close(self) -> None:
         self.channel.close()  # the server exits at end of file
         self.process.wait()
 
-    def _ask(self, request: dict[str, object], descriptors: Sequence[int] = ()) -> dict[str, Any]:
-        with self.lock:
-            socket.send_fds(self.channel, [json.dumps(request).encode()], list(descriptors))
-            answer = self.channel.recv(READ_CHUNK)
-        if not answer:
-            raise OSError(errno.EPIPE, "the sandbox's fork server exited")
-        decoded: dict[str, Any] = json.loads(answer)
-        return decoded
-
 
 _servers: dict[tuple[int, int], _ForkServer] = {}
 
 
-def _fork_launcher(
-    slot: int, descriptors: list[int], cgroup: RunCgroup, uid: int
-) -> tuple[_ForkServer, int]:
-    """Have the slot's fork server fork a launcher; a dead server is replaced once."""
-    for attempt in range(2):
-        with _standbys_lock:
-            key = (os.getpid(), slot)
-            server = _servers.get(key)
-            if server is None:
-                server = _servers[key] = _ForkServer()
-        try:
-            return server, server.fork(descriptors, cgroup.procs_files, uid)
-        except OSError:
-            with _standbys_lock:
-                if _servers.get(key) is server:
-                    del _servers[key]
-            with contextlib.suppress(OSError):
-                server.close()
-            if attempt:
-                raise
-    raise AssertionError("unreachable")
+def _fork_server(slot: int, *, replace: _ForkServer | None = None) -> _ForkServer:
+    """The slot's fork server in this process, started on first use or after it died."""
+    key = (os.getpid(), slot)
+    with _standbys_lock:
+        server = _servers.get(key)
+        if server is not None and server is not replace:
+            return server
+        _servers[key] = _ForkServer()
+        stale, server = server, _servers[key]
+    if stale is not None:
+        with contextlib.suppress(OSError):
+            stale.close()
+    return server
 
 
 # One standby per slot and process: a Sandbox made per grading call still finds it.
@@ -481,6 +476,20 @@ _standbys_lock = threading.Lock()
 def _take_standby(slot: int) -> _Standby | None:
     with _standbys_lock:
         return _standbys.pop((os.getpid(), slot), None)
+
+
+def _ready_standby(host: _Host, slot: int, limits: Limits) -> _Standby:
+    """The slot's prepared launcher, or one made now (whose failure, if any, is reported)."""
+    standby = _take_standby(slot)
+    if standby is not None:
+        try:
+            standby.ready()
+            return standby
+        except OSError:
+            pass  # prepared during the last run and failed since: try once more, now
+    standby = _Standby(host, slot, limits)
+    standby.ready()
+    return standby
 
 
 def _prepare_standby(host: _Host, slot: int, limits: Limits) -> None:
@@ -498,11 +507,13 @@ def _prepare_standby(host: _Host, slot: int, limits: Limits) -> None:
 def standby_cgroups() -> dict[int, tuple[str, ...]]:
     """Launcher pid -> the cgroup directories it waits in, for this process (for tests)."""
     with _standbys_lock:
-        return {
-            standby.pid: tuple(str(d) for d in standby.cgroup.directories)
-            for (owner, _), standby in _standbys.items()
-            if owner == os.getpid()
-        }
+        mine = [s for (owner, _), s in _standbys.items() if owner == os.getpid()]
+    found = {}
+    for standby in mine:
+        with contextlib.suppress(OSError):
+            standby.ready()
+            found[standby.pid] = tuple(str(d) for d in standby.cgroup.directories)
+    return found
 
 
 @atexit.register
@@ -541,7 +552,8 @@ class _Standby:
         self.status: int | None = None
         self.waited = False
         name = f"run-{os.getpid()}-{slot}-{next(_run_numbers)}"
-        self.cgroup = host.hierarchy.create(name, limits)
+        self.cgroup = host.hierarchy.run_cgroup(name)  # made by the fork server
+        self.limits = limits
         self.ours: list[int] = []  # pipe ends kept by the host, closed exactly once
         theirs: list[int] = []  # pipe ends for the launcher, closed here once it is forked
         try:
@@ -565,15 +577,42 @@ class _Standby:
                 self.orders_r,
                 self.errors_w,
             ]
-            self.server, self.pid = _fork_launcher(slot, launcher_ends, self.cgroup, self.uid)
+            request: dict[str, object] = {
+                "op": "fork",
+                "mkdir": [str(directory) for directory in self.cgroup.directories],
+                "write": [[str(f), value] for f, value in self.cgroup.fresh_limit_writes(limits)],
+                "procs_files": list(self.cgroup.procs_files),
+                "uid": self.uid,
+            }
+            self.server = _fork_server(slot)
+            try:
+                self.request = self.server.send(request, launcher_ends)
+            except OSError:  # the server died since the last run: start another, once
+                self.server = _fork_server(slot, replace=self.server)
+                self.request = self.server.send(request, launcher_ends)
         except BaseException:
             self.close_pipes()
-            with contextlib.suppress(OSError):
-                self.cgroup.remove()
             raise
         finally:
             for descriptor in theirs:
                 os.close(descriptor)
+
+    def ready(self) -> None:
+        """Wait for the fork server's answer: the cgroup is made and the launcher forked."""
+        if self.pid:
+            return
+        try:
+            answer = self.server.answer(self.request)
+            if "error" in answer:
+                raise OSError(errno.EIO, answer["error"])
+        except BaseException:
+            self.waited = True  # there is no launcher to reap
+            self.close_pipes()
+            with contextlib.suppress(OSError):
+                self.cgroup.remove()
+            raise
+        self.pid = int(answer["pid"])
+        self.cgroup.limits = self.limits
 
     def launch(self, argv: Sequence[str], rlimits: list[tuple[int, int, int]]) -> None:
         """Hand the launcher its orders; it execs bubblewrap while the host goes on."""
@@ -596,6 +635,7 @@ class _Standby:
         self.wait()
 
     def discard(self) -> None:
+        self.ready()  # on failure it has cleaned up after itself
         self.abandon()
         self.close_pipes()
         self.cgroup.kill_all()
@@ -606,7 +646,8 @@ class _Standby:
         if not self.waited:
             self.waited = True
             try:
-                self.status = self.server.wait(self.pid)
+                answer = self.server.answer(self.server.send({"op": "wait", "pid": self.pid}))
+                self.status = answer["status"]
             except OSError:
                 self.status = None  # the server is gone, and so is its child
         return self.status
