@@ -37,7 +37,12 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
 
 
 def _sqlite_begin(connection: Any) -> None:
-    connection.exec_driver_sql("BEGIN")
+    # IMMEDIATE takes the write lock up front. With a deferred BEGIN, a transaction that reads
+    # and then writes fails at once with "database is locked" when another connection committed
+    # in between (WAL cannot upgrade a stale snapshot, and no busy timeout helps). Waiting for
+    # the lock instead serialises transactions, which is the embedded database's nature anyway.
+    if connection.get_execution_options().get("isolation_level") != "AUTOCOMMIT":
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
 
 
 @lru_cache

@@ -23,7 +23,8 @@ def readyz() -> JSONResponse:
     """The database answers and its schema is at the newest migration."""
     checks: dict[str, str] = {}
     try:
-        with get_engine().connect() as connection:
+        # Read-only and outside any transaction: a probe must never queue behind writers.
+        with get_engine().connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
             connection.execute(text("SELECT 1"))
             checks["database"] = "ok"
             current, head = current_revision(connection), head_revision()

@@ -119,7 +119,7 @@ def test_a_submission_is_graded_once_even_if_its_job_runs_twice(
 ) -> None:
     submission_id = submit(committed_org)
     jobs.enqueue("grading.grade", str(submission_id))  # a duplicate delivery
-    assert drain() == 2
+    assert drain() >= 2  # both deliveries, and whatever other domains queue once it is graded
     status, results = state(submission_id)
     assert (status, results) == (SubmissionStatus.GRADED, 1)
     with transaction() as session:
