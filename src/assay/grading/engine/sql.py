@@ -230,10 +230,16 @@ def ensure_template(admin: psycopg.Connection[Any], package: TaskPackage, datase
             sql.SQL("REVOKE ALL ON DATABASE {} FROM PUBLIC").format(sql.Identifier(building))
         )
         admin.execute(
+            sql.SQL("COMMENT ON DATABASE {} IS {}").format(
+                sql.Identifier(building), sql.Literal(_template_label(package, dataset))
+            )
+        )
+        admin.execute(
             sql.SQL("ALTER DATABASE {} RENAME TO {}").format(
                 sql.Identifier(building), sql.Identifier(name)
             )
         )
+        _drop_superseded_templates(admin, package, dataset, keep=name)
     except pg_errors.DuplicateDatabase:
         pass  # another worker built the same template first; theirs is identical
     except psycopg.Error as exc:
@@ -243,6 +249,30 @@ def ensure_template(admin: psycopg.Connection[Any], package: TaskPackage, datase
             sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(building))
         )
     return name
+
+
+def _template_label(package: TaskPackage, dataset: str) -> str:
+    return f"assay-template:{package.id}:{dataset}"
+
+
+def _drop_superseded_templates(
+    admin: psycopg.Connection[Any], package: TaskPackage, dataset: str, *, keep: str
+) -> None:
+    """Templates of earlier versions of this package's dataset are never used again: drop them.
+
+    Grading always runs the package as it is now, so only the newest template is needed.
+    """
+    rows = admin.execute(
+        "SELECT d.datname FROM pg_database d"
+        " JOIN pg_shdescription s ON s.objoid = d.oid"
+        " AND s.classoid = 'pg_database'::regclass"
+        " WHERE s.description = %s AND d.datname <> %s",
+        (_template_label(package, dataset), keep),
+    ).fetchall()
+    for (stale,) in rows:
+        # A clone being made from it right now keeps it; the next new version drops it.
+        with suppress(pg_errors.ObjectInUse):
+            admin.execute(sql.SQL("DROP DATABASE IF EXISTS {}").format(sql.Identifier(stale)))
 
 
 @contextmanager

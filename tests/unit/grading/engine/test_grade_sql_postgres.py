@@ -1,6 +1,8 @@
 """PostgreSQL-dialect SQL tasks: throwaway databases cloned from a template, an isolated role,
 a statement timeout, and nothing left behind. Skipped only when PostgreSQL is unreachable."""
 
+import dataclasses
+
 import psycopg
 import pytest
 
@@ -110,3 +112,19 @@ def test_the_role_cannot_connect_to_the_template(admin, order_totals):
             "SELECT has_database_privilege(%s, %s, 'CONNECT')", (role, template)
         ).fetchone() == (False,)
     assert admin.execute("SELECT 1 FROM pg_roles WHERE rolname = %s", (role,)).fetchone() is None
+
+
+def test_a_new_package_version_drops_the_old_versions_templates(admin, order_totals):
+    dataset = next(iter(order_totals.datasets))
+    # Rebuild the current template so it carries the label that marks it as this package's.
+    stale = template_name(order_totals, dataset)
+    admin.execute(f'DROP DATABASE IF EXISTS "{stale}" WITH (FORCE)')
+    current = ensure_template(admin, order_totals, dataset)
+    newer = dataclasses.replace(order_totals, digest="0" * 64)
+    replacement = ensure_template(admin, newer, dataset)
+    try:
+        names = {row[0] for row in admin.execute("SELECT datname FROM pg_database").fetchall()}
+        assert replacement in names
+        assert current not in names
+    finally:
+        ensure_template(admin, order_totals, dataset)  # back to the real version for other tests
