@@ -1,7 +1,12 @@
 """Sandbox overhead: median wall time bare vs sandboxed, throughput, and where the time goes.
 
-Run as root: `.venv/bin/python bench/sandbox.py [--quick]`. "Bare" runs the same command with
-the same files, stdin and pipes through subprocess, with no isolation at all, in the same run.
+Run as root: `.venv/bin/python bench/sandbox.py [--quick]`. "Bare" runs the same interpreter
+with the same argv, environment, files, stdin and pipes through subprocess, with no isolation
+at all, in the same run, interleaved with the sandboxed runs (one bare, one sandboxed, ...) so
+that load from elsewhere on the machine biases neither. Throughput alternates short bare and
+sandboxed windows for the same reason. CPU per run is the host process's and its reaped
+children's user+system time (kernel work done later by kernel threads, such as a network
+namespace's clean-up, is not in it; the throughput rows include it).
 Targets: sandboxed `python -c pass` within 1.3x of bare; sandboxed throughput >= 80 % of bare.
 """
 
@@ -9,7 +14,9 @@ from __future__ import annotations
 
 import argparse
 import atexit
+import contextlib
 import os
+import resource
 import shutil
 import statistics
 import subprocess
@@ -18,10 +25,12 @@ import tempfile
 import threading
 import time
 from collections.abc import Callable
+from dataclasses import dataclass, field
 from pathlib import Path
 
-from assay.grading.sandbox import Limits, RunRequest, Sandbox, Verdict, cgroups, layout
+from assay.grading.sandbox import Limits, RunRequest, Sandbox, Verdict, cgroups, layout, runner
 from assay.grading.sandbox.languages import JAVA, JAVAC, NODE, PYTHON, jvm_flags
+from assay.grading.sandbox.runner import SLOT_UID_BASE
 from assay.grading.sandbox.seccomp import compiled_filter
 from assay.grading.sandbox.workdir import WorkDir
 
@@ -100,23 +109,60 @@ def median_seconds(action: Callable[[], None], repeats: int) -> float:
     return statistics.median(samples)
 
 
-def paired_medians(
+def cpu_seconds() -> float:
+    """This process, its reaped children, and the fork servers with the launchers they reaped."""
+    own = resource.getrusage(resource.RUSAGE_SELF)
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    total = own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
+    for server in list(runner._servers.values()):  # measuring an internal part
+        with contextlib.suppress(OSError):
+            stat = Path(f"/proc/{server.process.pid}/stat").read_text()
+            # utime, stime, cutime, cstime: fields 14-17, counted after the ")" of the name.
+            ticks = stat.rsplit(")", 1)[1].split()[11:15]
+            total += sum(int(tick) for tick in ticks) / os.sysconf("SC_CLK_TCK")
+    return total
+
+
+@dataclass
+class Samples:
+    wall: list[float] = field(default_factory=list)
+    cpu: list[float] = field(default_factory=list)
+
+
+def paired_samples(
     first: Callable[[], None], second: Callable[[], None], repeats: int
-) -> tuple[float, float]:
+) -> tuple[Samples, Samples]:
     """Alternate the two so that load from elsewhere on the machine biases neither."""
     first()
     second()
-    samples: tuple[list[float], list[float]] = ([], [])
+    samples = (Samples(), Samples())
     for _ in range(repeats):
         for action, bucket in ((first, samples[0]), (second, samples[1])):
+            cpu = cpu_seconds()
             started = time.perf_counter()
             action()
-            bucket.append(time.perf_counter() - started)
-    return statistics.median(samples[0]), statistics.median(samples[1])
+            bucket.wall.append(time.perf_counter() - started)
+            bucket.cpu.append(cpu_seconds() - cpu)
+    return samples
 
 
-def throughput(actions: list[Callable[[], None]], seconds: float) -> float:
-    """Runs per second with one thread per action, each looping for `seconds`."""
+def paired_throughput(
+    first: list[Callable[[], None]], second: list[Callable[[], None]], seconds: float
+) -> tuple[float, float]:
+    """Runs per second of each, measured in alternating windows of a quarter second."""
+    window = 0.25
+    totals = [0.0, 0.0]
+    runs = [0, 0]
+    for _ in range(max(1, round(seconds / window))):
+        for index, actions in enumerate((first, second)):
+            count, elapsed = throughput(actions, window)
+            runs[index] += count
+            totals[index] += elapsed
+    return runs[0] / totals[0], runs[1] / totals[1]
+
+
+def throughput(actions: list[Callable[[], None]], seconds: float) -> tuple[int, float]:
+    """Runs done and seconds taken with one thread per action, each looping for `seconds`."""
     counts = [0] * len(actions)
     deadline = time.perf_counter() + seconds
 
@@ -131,7 +177,7 @@ def throughput(actions: list[Callable[[], None]], seconds: float) -> float:
         thread.start()
     for thread in threads:
         thread.join()
-    return sum(counts) / (time.perf_counter() - started)
+    return sum(counts), time.perf_counter() - started
 
 
 def where_the_time_goes(repeats: int) -> None:
@@ -150,14 +196,59 @@ def where_the_time_goes(repeats: int) -> None:
 
     sandbox = Sandbox(slot=0)
     true = RunRequest(argv=["/usr/bin/true"], files={}, limits=LIMITS)
+    python = RunRequest(argv=[PYTHON, "-c", "pass"], files={}, limits=LIMITS)
+    workdir = WorkDir.create({}, gid=SLOT_UID_BASE)
+    atexit.register(workdir.remove)
     rows = [
         (f"cgroup v{hierarchy.version} create + remove", cgroup_cycle),
         ("work directory create + remove", workdir_cycle),
+        ("next launcher: cgroup, fork, join, discard (ahead)", launcher_cycle),
         ("bare /usr/bin/true", Bare(true).run),
-        ("sandboxed /usr/bin/true (all of the above + bwrap)", sandboxed(sandbox, true)),
+        ("bubblewrap alone, same flags, /usr/bin/true", bwrap_alone(workdir, true)),
+        ("sandboxed /usr/bin/true (all of it)", sandboxed(sandbox, true)),
+        ("bare python -c pass", Bare(python).run),
+        ("bubblewrap alone, same flags, python -c pass", bwrap_alone(workdir, python)),
+        ("sandboxed python -c pass (all of it)", sandboxed(sandbox, python)),
     ]
     for label, action in rows:
         print(f"  {label:<52} {1000 * median_seconds(action, repeats):7.2f} ms")
+
+
+def launcher_cycle() -> None:
+    runner._Standby(runner._host(), 0, LIMITS).discard()  # measuring an internal step
+
+
+def bwrap_alone(workdir: WorkDir, request: RunRequest) -> Callable[[], None]:
+    """bubblewrap with the sandbox's flags, started as the slot's uid; no cgroup, no seccomp."""
+    arguments = layout.bwrap_arguments(
+        bwrap=shutil.which("bwrap") or "bwrap",
+        workdir=workdir.root,
+        etc=layout.etc_snapshot(SLOT_UID_BASE),
+        limits=LIMITS,
+        env={},
+        cwd=layout.BOX,
+        seccomp_fd=0,
+        status_fd=1,
+        argv=request.argv,
+    )
+    arguments = [*arguments[: arguments.index("--seccomp")], "--", *request.argv]
+
+    def drop_to_slot_uid() -> None:
+        os.setsid()  # as the launcher does
+        os.setgroups([])
+        os.setresgid(SLOT_UID_BASE, SLOT_UID_BASE, SLOT_UID_BASE)
+        os.setresuid(SLOT_UID_BASE, SLOT_UID_BASE, SLOT_UID_BASE)
+
+    def run() -> None:
+        subprocess.run(
+            arguments,
+            capture_output=True,
+            check=True,
+            env={},
+            preexec_fn=drop_to_slot_uid,
+        )
+
+    return run
 
 
 def main() -> int:
@@ -168,30 +259,52 @@ def main() -> int:
     Sandbox.check()
     sandbox = Sandbox(slot=0)
 
-    print(f"Load average before: {os.getloadavg()[0]:.2f} on {os.cpu_count()} cores")
-    print("Median wall time per run (host view: everything from request to result)")
-    print(f"  {'program':<16} {'bare ms':>9} {'sandbox ms':>11} {'ratio':>7}")
-    repeats = {"python -c pass": 40, "python hello": 40, "node hello": 15, "java hello": 8}
+    print(f"Load average before: {load()} on {os.cpu_count()} cores")
+    print("Per run, bare and sandboxed interleaved (host view: everything from request to result)")
+    print(
+        f"  {'program':<16} {'bare ms':>8} {'sandbox ms':>11} {'ratio':>6} {'p25 ratio':>10}"
+        f" {'CPU ms bare':>12} {'sandbox':>8}  (wall: medians; CPU: means)"
+    )
+    repeats = {"python -c pass": 80, "python hello": 40, "node hello": 15, "java hello": 8}
     for name, request in programs().items():
         count = max(3, repeats[name] // (4 if quick else 1))
-        bare, boxed = paired_medians(Bare(request).run, sandboxed(sandbox, request), count)
-        print(f"  {name:<16} {1000 * bare:9.2f} {1000 * boxed:11.2f} {boxed / bare:7.2f}x")
+        bare, boxed = paired_samples(Bare(request).run, sandboxed(sandbox, request), count)
+        wall_bare, wall_boxed = statistics.median(bare.wall), statistics.median(boxed.wall)
+        quartile_ratio = quartile(boxed.wall) / quartile(bare.wall)
+        print(
+            f"  {name:<16} {1000 * wall_bare:8.2f} {1000 * wall_boxed:11.2f}"
+            f" {wall_boxed / wall_bare:5.2f}x {quartile_ratio:9.2f}x"
+            f" {1000 * statistics.mean(bare.cpu):12.2f}"
+            f" {1000 * statistics.mean(boxed.cpu):8.2f}"
+        )
+    print(f"  load average now: {load()}")
 
-    print("Grading throughput, `python -c pass` (runs per second; one slot per worker thread)")
+    print("Grading throughput, `python -c pass` (runs per second; one slot per worker thread;")
+    print("bare and sandboxed in alternating quarter-second windows)")
     request = programs()["python -c pass"]
-    seconds = 1.0 if quick else 3.0
+    seconds = 2.0 if quick else 6.0
     for workers in (1, 2):
-        bare = throughput([Bare(request).run for _ in range(workers)], seconds)
+        bares = [Bare(request).run for _ in range(workers)]
         boxes = [sandboxed(Sandbox(slot=slot), request) for slot in range(workers)]
-        boxed = throughput(boxes, seconds)
+        bare, boxed = paired_throughput(bares, boxes, seconds)
         print(
             f"  {workers} worker{'s' if workers > 1 else ' '}  bare {bare:7.1f}/s  "
             f"sandboxed {boxed:7.1f}/s  = {100 * boxed / bare:5.1f} % of bare"
+            f"   (load {load()})"
         )
 
-    print("Where the time goes (medians)")
+    print("Where the time goes (medians, not interleaved)")
     where_the_time_goes(10 if quick else 30)
+    print(f"Load average after: {load()}")
     return 0
+
+
+def quartile(samples: list[float]) -> float:
+    return statistics.quantiles(samples, n=4)[0]
+
+
+def load() -> str:
+    return " ".join(f"{value:.2f}" for value in os.getloadavg())
 
 
 if __name__ == "__main__":

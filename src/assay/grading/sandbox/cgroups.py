@@ -119,6 +119,7 @@ class RunCgroup(ABC):
     def remove(self) -> None:
         """Remove the (empty) cgroup directories; retried while exiting tasks are released."""
         deadline = time.monotonic() + REMOVE_TIMEOUT_SECONDS
+        pause = 0.0001  # usually a fraction of a millisecond: start short, back off
         for directory in self.directories:
             while True:
                 try:
@@ -129,7 +130,8 @@ class RunCgroup(ABC):
                 except OSError as error:
                     if error.errno != errno.EBUSY or time.monotonic() > deadline:
                         raise
-                    time.sleep(0.001)
+                    time.sleep(pause)
+                    pause = min(pause * 2, 0.01)
 
 
 class V1RunCgroup(RunCgroup):
