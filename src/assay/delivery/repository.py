@@ -6,10 +6,10 @@ import uuid
 from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import and_, case, func, select
 from sqlalchemy.orm import Session
 
-from assay.assessments.models import Assessment, Form
+from assay.assessments.models import Assessment, AssessmentStatus, Form
 from assay.delivery.models import (
     Attempt,
     Candidate,
@@ -20,6 +20,7 @@ from assay.delivery.models import (
 )
 from assay.grading.models import GradingResult, Submission
 from assay.mail.models import MailMessage
+from assay.results.models import ReviewAssignment, ReviewStatus
 
 
 def get_assessment(
@@ -71,7 +72,7 @@ def list_candidates(
             Candidate.organization_id == organization_id,
             Candidate.assessment_id == assessment_id,
         )
-        .order_by(Candidate.created_at.desc(), Candidate.id.desc())
+        .order_by(Candidate.created_at.desc(), Candidate.name, Candidate.id)
     ).all()
     return [(c, i, a) for c, i, a in rows]
 
@@ -221,3 +222,81 @@ def overdue_attempt_ids(session: Session, *, now: datetime) -> Sequence[uuid.UUI
     return session.scalars(
         select(Attempt.id).where(Attempt.finished_at.is_(None), Attempt.section_deadline < now)
     ).all()
+
+
+# --- the dashboard -------------------------------------------------------------------------
+
+
+def assessments_of(session: Session, *, organization_id: uuid.UUID) -> Sequence[Assessment]:
+    """The organization's assessments, open ones first, then drafts, then closed; newest first."""
+    rank = case(
+        (Assessment.status == AssessmentStatus.OPEN, 0),
+        (Assessment.status == AssessmentStatus.DRAFT, 1),
+        else_=2,
+    )
+    return session.scalars(
+        select(Assessment)
+        .where(Assessment.organization_id == organization_id)
+        .order_by(rank, Assessment.created_at.desc(), Assessment.id)
+    ).all()
+
+
+def candidate_counts(
+    session: Session, *, organization_id: uuid.UUID, now: datetime
+) -> dict[uuid.UUID, tuple[int, int, int]]:
+    """(invited, started, submitted) per assessment in one grouped query.
+
+    The same rules as ``service.state_of``: deleted candidates count nowhere, and an invitation
+    that expired or was withdrawn before it was started is no longer "invited".
+    """
+    live = Attempt.id.is_not(None)
+    waiting = and_(
+        Attempt.id.is_(None), Invitation.expires_at > now, Invitation.revoked_at.is_(None)
+    )
+    rows = session.execute(
+        select(
+            Candidate.assessment_id,
+            func.sum(case((waiting, 1), else_=0)),
+            func.sum(case((and_(live, Attempt.finished_at.is_(None)), 1), else_=0)),
+            func.sum(case((Attempt.finished_at.is_not(None), 1), else_=0)),
+        )
+        .join(Invitation, Invitation.candidate_id == Candidate.id)
+        .outerjoin(Attempt, Attempt.invitation_id == Invitation.id)
+        .where(Candidate.organization_id == organization_id, Candidate.deleted_at.is_(None))
+        .group_by(Candidate.assessment_id)
+    ).all()
+    return {row[0]: (int(row[1] or 0), int(row[2] or 0), int(row[3] or 0)) for row in rows}
+
+
+def open_reviews_of(session: Session, *, organization_id: uuid.UUID, user_id: uuid.UUID) -> int:
+    return int(
+        session.scalar(
+            select(func.count())
+            .select_from(ReviewAssignment)
+            .where(
+                ReviewAssignment.organization_id == organization_id,
+                ReviewAssignment.reviewer_id == user_id,
+                ReviewAssignment.status == ReviewStatus.OPEN,
+            )
+        )
+        or 0
+    )
+
+
+def recent_submissions(
+    session: Session, *, organization_id: uuid.UUID, limit: int
+) -> Sequence[tuple[Candidate, Assessment, Attempt]]:
+    rows = session.execute(
+        select(Candidate, Assessment, Attempt)
+        .join(Invitation, Invitation.candidate_id == Candidate.id)
+        .join(Attempt, Attempt.invitation_id == Invitation.id)
+        .join(Assessment, Assessment.id == Candidate.assessment_id)
+        .where(
+            Candidate.organization_id == organization_id,
+            Candidate.deleted_at.is_(None),
+            Attempt.finished_at.is_not(None),
+        )
+        .order_by(Attempt.finished_at.desc(), Attempt.id)
+        .limit(limit)
+    ).all()
+    return [(c, a, t) for c, a, t in rows]

@@ -8,6 +8,7 @@ from fastapi import APIRouter, Request
 from starlette.responses import RedirectResponse, Response
 
 from assay.accounts import repository
+from assay.delivery.overview import overview
 from assay.web.deps import SESSION_COOKIE, DbSession, ViewUser
 from assay.web.templating import render
 
@@ -28,7 +29,12 @@ def dashboard(request: Request, session: DbSession, who: ViewUser) -> Response:
     return render(
         request,
         "dashboard.html",
-        {"organization": organization, "principal": principal, "user": user},
+        {
+            "organization": organization,
+            "principal": principal,
+            "user": user,
+            "overview": overview(session, principal=principal),
+        },
     )
 
 
