@@ -11,17 +11,19 @@ from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from assay.accounts.permissions import Role
 from assay.assessments.models import Assessment, Form
-from assay.content.schemas import ChoiceItem, CodeReviewTask
+from assay.content.schemas import ChoiceItem, CodeReviewTask, CodingTaskMeta
 from assay.delivery import service as delivery
 from assay.delivery.content import library_item
 from assay.delivery.models import Attempt, Candidate, Response
 from assay.delivery.service import delivered_items
+from assay.grading.models import GradingResult, Submission, SubmissionStatus
 from assay.kit.clock import utcnow
-from assay.results import service
+from assay.results import repository, service
 from tests.delivery_support import invite, make_assessment
 from tests.factories import OrgFixture, make_member
 from tests.functional.conftest import api_key_for, bearer
@@ -178,7 +180,10 @@ def test_report_shows_every_answer_with_its_evidence(
     body = client.get(f"/api/v1/attempts/{attempt.id}/report", headers=bearer(key)).json()
     form = db.get(Form, attempt.form_id)
     assert form is not None
-    on_form = {i["item_id"] for s in form.sections for i in delivered_items(s)}
+    responses = {
+        r.item_id: r for r in db.scalars(select(Response).where(Response.attempt_id == attempt.id))
+    }
+    on_form = service.counted_items(form, responses)
     assert {i["item_id"] for i in body["items"]} == on_form
     choice = [i for i in body["items"] if i["kind"] == "choice"]
     assert all("keys" in i["evidence"] for i in choice)
@@ -289,8 +294,6 @@ def test_code_review_answers_are_scored_with_matched_defects(db: Session, org: O
 def test_finished_attempts_without_scores_are_found_stale(
     db: Session, org: OrgFixture, ranked: dict[str, Any]
 ) -> None:
-    from assay.results import repository
-
     _candidate, attempt = ranked["weak"]
     assert attempt.id not in repository.stale_attempt_ids(db)
     _new, token = invite(db, org, ranked["assessment"])
@@ -301,3 +304,93 @@ def test_finished_attempts_without_scores_are_found_stale(
     assert access.attempt.id in repository.stale_attempt_ids(db)
     service.recompute(db, attempt_id=access.attempt.id)
     assert access.attempt.id not in repository.stale_attempt_ids(db)
+
+
+def _coding_alternatives(form: Form) -> tuple[int, list[str]]:
+    """The first coding slot of the form that offers more than one task (one per language)."""
+    for index, section in enumerate(form.sections):
+        by_slot: dict[Any, list[str]] = {}
+        for entry in section["items"]:
+            if isinstance(library_item(entry["item_id"])[0], CodingTaskMeta):
+                ids = by_slot.setdefault(entry["slot"], [])
+                if entry["item_id"] not in ids:
+                    ids.append(entry["item_id"])
+        for ids in by_slot.values():
+            if len(ids) > 1:
+                return index, ids
+    raise AssertionError("the flagship form has no coding slot with alternatives")
+
+
+def test_only_the_answered_coding_alternative_of_a_slot_counts(
+    db: Session, org: OrgFixture
+) -> None:
+    assessment = make_assessment(db, org)
+    _candidate, attempt = take(db, org, assessment, right=1.0, name="Polyglot Pat")
+    form = db.get(Form, attempt.form_id)
+    assert form is not None
+    index, alternatives = _coding_alternatives(form)
+    before = {
+        s.item_id
+        for s in repository.item_scores(
+            db, organization_id=org.organization.id, attempt_id=attempt.id
+        )
+    }
+    # Unanswered, the slot counts once as 0, not once per language.
+    assert len(before & set(alternatives)) == 1
+    chosen = alternatives[-1]
+    task = library_item(chosen)[0]
+    assert isinstance(task, CodingTaskMeta)
+    submission = Submission(
+        organization_id=org.organization.id,
+        task_id=chosen,
+        task_version=task.version,
+        language=task.languages[0],
+        files={"main": "solved"},
+        status=SubmissionStatus.GRADED,
+        suite_digest="d" * 64,
+    )
+    db.add(submission)
+    db.flush()
+    db.add(
+        GradingResult(
+            organization_id=org.organization.id,
+            submission_id=submission.id,
+            suite_digest="d" * 64,
+            score=1.0,
+            verdict="passed",
+            tests=[{"name": "all", "weight": 1, "passed": True, "verdict": "passed"}],
+        )
+    )
+    db.add(
+        Response(
+            organization_id=org.organization.id,
+            attempt_id=attempt.id,
+            item_id=chosen,
+            item_version=task.version,
+            section_index=index,
+            answer={"language": task.languages[0], "files": {"main": "solved"}},
+            sequence=1,
+            submission_id=submission.id,
+        )
+    )
+    db.flush()
+    score = service.recompute(db, attempt_id=attempt.id)
+    assert score is not None
+    items = {
+        s.item_id: s
+        for s in repository.item_scores(
+            db, organization_id=org.organization.id, attempt_id=attempt.id
+        )
+    }
+    assert [a for a in alternatives if a in items] == [chosen]
+    assert items[chosen].score == 1.0
+    # The chosen language's skill is not dragged down by the languages not chosen.
+    language_skill = task.skills[0]
+    assert score.skills[language_skill]["score"] > 0
+    others = [a for a in alternatives if a != chosen]
+    assert not any(a in {i["item_id"] for i in _report_items(db, org, attempt)} for a in others)
+
+
+def _report_items(db: Session, org: OrgFixture, attempt: Attempt) -> list[dict[str, Any]]:
+    report = service.report(db, principal=org.principal, attempt_id=attempt.id)
+    return [{"item_id": i.item_id} for i in report.items]

@@ -135,14 +135,82 @@ def _reviews_by_item(session: Session, attempt: Attempt) -> dict[str, list[dict[
     return by_item
 
 
+def _answered(response: Response | None) -> bool:
+    if response is None:
+        return False
+    if response.submission_id is not None:
+        return True
+    answer = response.answer or {}
+    return any(bool(value) for key, value in answer.items() if key != "language")
+
+
+def _alternative_groups(section: dict[str, Any]) -> list[tuple[list[str], int]]:
+    """A section's items grouped into alternatives: (item ids in form order, slots they fill).
+
+    Coding slots hold one task per allowed language and the candidate answers one of them;
+    a task reused for a second language can sit in another slot number, so items linked by
+    sharing any slot form one group (connected components), filling that many slots.
+    """
+    parent: dict[str, str] = {}
+
+    def root(item_id: str) -> str:
+        while parent[item_id] != item_id:
+            item_id = parent[item_id]
+        return item_id
+
+    by_slot: dict[Any, str] = {}
+    slots_of: dict[str, set[Any]] = defaultdict(set)
+    for entry in section.get("items", []):
+        item_id = str(entry["item_id"])
+        parent.setdefault(item_id, item_id)
+        slot = entry.get("slot")
+        if slot is None:
+            slot = ("alone", item_id)  # a form without slot numbers: every item on its own
+        slots_of[item_id].add(slot)
+        if slot in by_slot:
+            parent[root(item_id)] = root(by_slot[slot])
+        else:
+            by_slot[slot] = item_id
+    groups: dict[str, list[str]] = defaultdict(list)
+    for item_id in parent:
+        groups[root(item_id)].append(item_id)
+    return [
+        (members, len(set().union(*(slots_of[m] for m in members)))) for members in groups.values()
+    ]
+
+
+def counted_items(form: Form, responses: dict[str, Response]) -> set[str]:
+    """The item ids of a form that count: every item, but of a slot's alternatives only the
+    answered one (the best answered ones when the candidate answered several; when none is
+    answered, one of them, as an unanswered 0 — the slot counts once)."""
+    counted: set[str] = set()
+    for section in form.sections:
+        for members, slots in _alternative_groups(section):
+            ordered = sorted(
+                members,
+                key=lambda m: (
+                    not _answered(responses.get(m)),
+                    responses[m].submission_id is None if m in responses else True,
+                    -(responses[m].updated_at.timestamp() if m in responses else 0.0),
+                    members.index(m),
+                ),
+            )
+            counted.update(ordered[:slots])
+    return counted
+
+
 def score_items(session: Session, *, attempt: Attempt, form: Form) -> list[ItemScore]:
-    """Store (insert or update) one ItemScore per item of the attempt's form."""
+    """Store (insert or update) one ItemScore per counted item of the attempt's form.
+
+    Unanswered alternatives of a coding slot get no score (and lose one stored earlier).
+    """
     responses = {
         r.item_id: r
         for r in delivery_repository.list_responses(
             session, organization_id=attempt.organization_id, attempt_id=attempt.id
         )
     }
+    counted = counted_items(form, responses)
     existing = {
         s.item_id: s
         for s in repository.item_scores(
@@ -153,6 +221,10 @@ def score_items(session: Session, *, attempt: Attempt, form: Form) -> list[ItemS
     stored: list[ItemScore] = []
     for _section, form_item in _form_items(form):
         item_id = str(form_item["item_id"])
+        if item_id not in counted:
+            if item_id in existing:
+                session.delete(existing[item_id])
+            continue
         item = _library_item(item_id)
         if item is None:
             continue  # retired from the library: nothing to score it against
