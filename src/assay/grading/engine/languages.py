@@ -52,8 +52,13 @@ PYTHON_ENV = {"PYTHONDONTWRITEBYTECODE": "1", "PYTEST_DISABLE_PLUGIN_AUTOLOAD": 
 
 
 def java_flags(memory_mb: int) -> str:
-    """JVM flags for a 1-core cgroup: heap under half the limit, serial GC, quick start-up."""
-    heap = max(32, memory_mb // 2)
+    """JVM flags for a 1-core cgroup: serial GC, quick start-up, heap bounded by the cgroup.
+
+    -Xmx is the cgroup limit itself (as in the sandbox's languages.py, ADR 0005): a memory bomb
+    then meets the cgroup first and is reported as memory_limit; under half the limit it ended
+    as the JVM's own OutOfMemoryError, a runtime_error.
+    """
+    heap = max(32, memory_mb)
     return (
         f"-Xmx{heap}m -Xss8m -XX:+UseSerialGC -XX:TieredStopAtLevel=1 "
         "-XX:ActiveProcessorCount=1 -XX:-UsePerfData"
