@@ -151,3 +151,41 @@ def replace_code(page: Page, item: Locator, text: str) -> None:
 
 def next_section(page: Page) -> None:
     page.locator("#next-section").click()
+
+
+@dataclass(frozen=True)
+class Recruiting:
+    """An organization in the live server with an open assessment and a few candidates."""
+
+    owner_email: str
+    password: str
+    assessment_id: str
+    candidate_ids: list[str]
+
+
+def recruiting_org(server: LiveServer, *, candidates: int = 3) -> Recruiting:
+    """Seed an owner, an open flagship assessment and ``candidates`` invitations (one started)."""
+    from assay.delivery import service
+    from tests.delivery_support import invite, make_assessment
+    from tests.factories import PASSWORD, make_org
+
+    with _session(server) as session:
+        org = make_org(session)
+        assessment = make_assessment(session, org)
+        ids = []
+        for number in range(candidates):
+            candidate, token = invite(session, org, assessment)
+            candidate.email = f"a-rather-long-address-{number}@candidates.example.com"
+            if number == 0:
+                service.start(session, token=token, browser_id="b" * 16, ip=None, user_agent=None)
+            ids.append(str(candidate.id))
+        session.commit()
+        return Recruiting(org.owner.email, PASSWORD, str(assessment.id), ids)
+
+
+def sign_in(page: Page, server: LiveServer, email: str, password: str) -> None:
+    page.goto(server.url + "/login")
+    page.get_by_label("Email").fill(email)
+    page.get_by_label("Password").fill(password)
+    page.get_by_role("button", name="Log in").click()
+    expect(page).to_have_url(server.url + "/dashboard")

@@ -54,3 +54,34 @@ def test_every_candidate_page_passes_axe(page: Page, live_server: LiveServer) ->
     found["done"] = serious_violations(page)
     assert kinds == {"choice", "coding", "sql", "code_review", "free_text"}
     assert {name: v for name, v in found.items() if v} == {}
+
+
+def test_recruiter_candidates_pages_pass_axe_and_work_from_the_keyboard(
+    page: Page, live_server: LiveServer
+) -> None:
+    seeded = cs.recruiting_org(live_server)
+    cs.sign_in(page, live_server, seeded.owner_email, seeded.password)
+    page.goto(f"{live_server.url}/assessments/{seeded.assessment_id}/candidates")
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Candidates")
+    table = page.locator("table").first
+    # The table fits its card: no row's actions spill past the page's content column.
+    fits = page.evaluate(
+        "() => { const t = document.querySelector('table');"
+        " return t.scrollWidth <= t.parentElement.clientWidth; }"
+    )
+    assert fits, "the candidates table is wider than its card"
+    assert table.locator("form").count() == 0
+    candidates_page = serious_violations(page)
+
+    manage = page.get_by_role("link", name=f"Manage {'a-rather-long-address-0'}", exact=False)
+    manage.focus()
+    page.keyboard.press("Enter")
+    expect(page).to_have_url(f"{live_server.url}/candidates/{seeded.candidate_ids[0]}")
+    page.get_by_label("Minutes to add to the current section").fill("10")
+    page.get_by_label("Minutes to add to the current section").press("Enter")
+    expect(page.get_by_role("status")).to_contain_text("Updated a-rather-long-address-0")
+    candidate_page = serious_violations(page)
+    assert {"candidates": candidates_page, "candidate": candidate_page} == {
+        "candidates": [],
+        "candidate": [],
+    }

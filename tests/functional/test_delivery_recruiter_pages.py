@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 from assay.delivery.models import Candidate, IntegrityEvent
 from assay.kit.clock import utcnow
 from tests.delivery_support import invite, make_assessment
-from tests.factories import OrgFixture
+from tests.factories import OrgFixture, make_org
 from tests.functional.test_sessions import csrf, login
 
 
@@ -70,6 +70,8 @@ def test_candidates_page_invites_previews_and_extends(
         follow_redirects=False,
     )
     assert moved.status_code == 303
+    assert moved.headers["location"].startswith(f"/candidates/{grace.id}?")
+    assert "Updated grace@example.com." in client.get(moved.headers["location"]).text
     assert "2099-01-31 12:00 UTC" in client.get(page_url).text
     db.refresh(grace)
     assert grace.extra_minutes == 15
@@ -99,3 +101,39 @@ def test_assessment_page_links_to_its_candidates(
     assert login(client, org.owner.email).status_code == 303  # type: ignore[attr-defined]
     page = client.get(f"/assessments/{assessment.id}").text
     assert f'href="/assessments/{assessment.id}/candidates"' in page
+
+
+def test_candidates_list_newest_first_and_per_candidate_actions_live_on_their_page(
+    client: TestClient, db: Session, org: OrgFixture
+) -> None:
+    from datetime import timedelta
+
+    assessment = make_assessment(db, org)
+    first, _token = invite(db, org, assessment)
+    second, _token = invite(db, org, assessment)
+    first.name, second.name = "Zed First", "Amy Second"
+    first.created_at = utcnow() - timedelta(hours=1)
+    db.flush()
+    assert login(client, org.owner.email).status_code == 303  # type: ignore[attr-defined]
+    listing = client.get(f"/assessments/{assessment.id}/candidates").text
+    assert listing.index("Amy Second") < listing.index("Zed First")
+    assert 'action="/candidates/' not in listing  # no per-row forms in the table any more
+    assert f'href="/candidates/{first.id}"' in listing
+
+    page = client.get(f"/candidates/{first.id}")
+    assert page.status_code == 200
+    assert f'action="/candidates/{first.id}/extend"' in page.text
+    assert 'for="add-minutes"' in page.text
+    assert f'href="/assessments/{assessment.id}/candidates"' in page.text
+    token = csrf(client, f"/candidates/{first.id}")
+    bad = client.post(
+        f"/candidates/{first.id}/extend", data={"add_minutes": "900", "csrf_token": token}
+    )
+    assert bad.status_code == 422
+    assert "add at most 600 minutes" in bad.text
+
+    stranger = make_org(db)
+    db.flush()
+    client.cookies.clear()
+    assert login(client, stranger.owner.email).status_code == 303  # type: ignore[attr-defined]
+    assert client.get(f"/candidates/{first.id}").status_code == 404

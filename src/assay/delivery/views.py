@@ -233,6 +233,37 @@ def import_page(
     return _candidates_page(request, session, who, assessment_id, preview=rows, csv=csv)
 
 
+def _candidate_page(
+    request: Request,
+    session: DbSession,
+    who: tuple[Any, Any],
+    candidate_id: uuid.UUID,
+    *,
+    status: int = 200,
+    error: str = "",
+) -> Response:
+    principal, _user = who
+    record = service.describe(session, principal=principal, candidate_id=candidate_id)
+    assessment = service.get_assessment_or_raise(
+        session, principal=principal, assessment_id=record.candidate.assessment_id
+    )
+    context = {
+        "record": record,
+        "assessment": assessment,
+        "message": request.query_params.get("message", ""),
+        "error": error,
+    }
+    return render(request, "delivery/candidate.html", context, status=status)
+
+
+@router.get("/candidates/{candidate_id}")
+def candidate_page(
+    candidate_id: uuid.UUID, request: Request, session: DbSession, who: ViewUser
+) -> Response:
+    """One candidate: their invitation and attempt, and the forms that give more time."""
+    return _candidate_page(request, session, who, candidate_id)
+
+
 @router.post("/candidates/{candidate_id}/extend", dependencies=[CsrfChecked])
 def extend_page(
     candidate_id: uuid.UUID,
@@ -245,7 +276,6 @@ def extend_page(
 ) -> Response:
     principal, _user = who
     record = service.describe(session, principal=principal, candidate_id=candidate_id)
-    back = record.candidate.assessment_id
     try:
         deadline = (
             datetime.fromisoformat(expires_at).replace(tzinfo=UTC) if expires_at.strip() else None
@@ -254,8 +284,8 @@ def extend_page(
         if not 0 <= minutes <= 600:
             raise ValueError("add at most 600 minutes")
     except ValueError as exc:
-        return _candidates_page(
-            request, session, who, back, status=422, error=f"Not changed: {exc}."
+        return _candidate_page(
+            request, session, who, candidate_id, status=422, error=f"Not changed: {exc}."
         )
     try:
         service.extend(
@@ -268,8 +298,10 @@ def extend_page(
     except AppError as exc:
         if exc.status in {401, 403, 404}:
             raise
-        return _candidates_page(request, session, who, back, status=exc.status, error=exc.message)
-    return _go(f"/assessments/{back}/candidates", f"Updated {record.candidate.email}.")
+        return _candidate_page(
+            request, session, who, candidate_id, status=exc.status, error=exc.message
+        )
+    return _go(f"/candidates/{candidate_id}", f"Updated {record.candidate.email}.")
 
 
 @router.get("/candidates/{candidate_id}/signals")
