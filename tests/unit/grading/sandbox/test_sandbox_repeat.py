@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+import json
 import os
+import signal
+import subprocess
+import sys
+import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
 
-from assay.grading.sandbox import Limits, RunRequest, Sandbox, Verdict
+from assay.grading.sandbox import Limits, RunRequest, Sandbox, Verdict, cgroups
 from assay.grading.sandbox.runner import SLOT_UID_BASE
 
 pytestmark = pytest.mark.sandbox
@@ -64,3 +69,52 @@ def test_two_slots_run_at_once_as_different_users(
     assert [r.verdict for r in results] == [Verdict.ACCEPTED, Verdict.ACCEPTED]
     assert [int(r.stdout) for r in results] == [SLOT_UID_BASE + slot for slot in SLOTS]
     assert host_traces(cgroups_left) == ([], [], [])
+
+
+CRASHING_HOST = """
+import json, os, signal
+from assay.grading.sandbox import Limits, RunRequest, Sandbox
+from assay.grading.sandbox.runner import _servers, standby_cgroups
+Sandbox.check()
+Sandbox(slot={slot}).run(RunRequest(argv=["/usr/bin/true"], files={{}}, limits=Limits()))
+servers = [server.process.pid for server in _servers.values()]
+print(json.dumps({{"servers": servers, "standbys": standby_cgroups()}}), flush=True)
+os.kill(os.getpid(), signal.SIGKILL)
+"""
+
+
+def running(pid: int) -> bool:
+    """Alive, not a zombie; a zombie orphaned to this test process (a subreaper) is reaped."""
+    try:
+        status = Path(f"/proc/{pid}/status").read_text()
+    except FileNotFoundError:
+        return False
+    fields = dict(line.split(":", 1) for line in status.splitlines() if ":" in line)
+    if fields["State"].split()[0] != "Z":
+        return True
+    if int(fields["PPid"]) == os.getpid():
+        os.waitpid(pid, 0)
+    return False
+
+
+def test_a_host_killed_between_runs_leaves_nothing_running() -> None:
+    completed = subprocess.run(
+        [sys.executable, "-c", CRASHING_HOST.format(slot=SLOTS[0])],
+        capture_output=True,
+        check=False,
+        timeout=60,
+    )
+    assert completed.returncode == -signal.SIGKILL, completed.stderr
+    left = json.loads(completed.stdout)
+    waiting = [int(pid) for pid in left["standbys"]] + left["servers"]
+    assert len(waiting) >= 3  # slot 0's probe and our slot: a server each, a launcher waiting
+    # Their pipes and sockets reached end of file when the host died: they exit on their own.
+    deadline = time.monotonic() + 10
+    while any(map(running, waiting)) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert [pid for pid in waiting if running(pid)] == []
+    # The empty cgroups of the dead host are swept by the next host that starts.
+    directories = [Path(d) for ds in left["standbys"].values() for d in ds]
+    assert all(directory.exists() for directory in directories)
+    cgroups.detect().sweep()
+    assert [str(directory) for directory in directories if directory.exists()] == []
