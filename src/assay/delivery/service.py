@@ -620,6 +620,7 @@ def _close_section(session: Session, access: Access, form: Form, *, now: datetim
     for item in delivered_items(section):
         if item.get("kind") in WORK_SAMPLES:
             _submit_work_sample(session, access, item_id=item["item_id"])
+    _assign_reviewers(session, access, section)
     if attempt.section_index + 1 >= len(sections):
         attempt.finished_at = min(now, attempt.section_deadline)
         return
@@ -636,6 +637,37 @@ def _close_section(session: Session, access: Access, form: Form, *, now: datetim
         *log,
         {"started_at": started.isoformat(), "deadline": deadline.isoformat()},
     ]
+
+
+def _assign_reviewers(session: Session, access: Access, section: dict[str, Any]) -> None:
+    """Send the closed section's written answers to reviewers now, in this unit of work.
+
+    A closed section's answers can no longer change, so they are ready for review. Each answer
+    is assigned in its own savepoint: if a parallel request closing the same section won the
+    race (the unique reviewer-per-answer index), or assignment fails for a reason of its own,
+    the candidate's submission still goes through and the minute sweep tops the answer up.
+    """
+    from assay.results import review  # noqa: PLC0415 - results imports delivery
+
+    attempt = access.attempt
+    assert attempt is not None
+    written = review.free_text_item_ids()
+    for item in delivered_items(section):
+        if item["item_id"] not in written:
+            continue
+        response = repository.get_response(
+            session,
+            organization_id=access.organization_id,
+            attempt_id=attempt.id,
+            item_id=item["item_id"],
+        )
+        if response is None:
+            continue
+        try:
+            with session.begin_nested():
+                review.assign_response(session, response=response)
+        except (IntegrityError, AppError):
+            continue
 
 
 def _submit_work_sample(session: Session, access: Access, *, item_id: str) -> None:

@@ -46,7 +46,7 @@ from assay.demo.story import Persona, Stage
 from assay.grading import service as grading
 from assay.grading.models import Submission
 from assay.kit.clock import utcnow
-from assay.results import review
+from assay.results import review, review_repository
 from assay.results import service as results
 from assay.results.models import DecisionKind
 
@@ -470,7 +470,15 @@ def _review(session: Session, *, cast: Cast, taken: list[Taken], rng: random.Ran
             response = responses.get(task.id)
             if response is None:
                 continue
-            assignments = review.assign_response(session, response=response)
+            # Delivery assigns reviewers when the section closes; top up, then take them all.
+            review.assign_response(session, response=response)
+            assignments = [
+                a
+                for a in review_repository.assignments_of_response(
+                    session, organization_id=response.organization_id, response_id=response.id
+                )
+                if not a.adjudication
+            ]
             wanted = len(assignments) if number % 2 == 0 else int(number % 4 == 1)
             for assignment in assignments[:wanted]:
                 reviewer = cast.members.get(assignment.reviewer_id)
