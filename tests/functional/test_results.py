@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 import shutil
 import subprocess
 import uuid
@@ -394,3 +395,53 @@ def test_only_the_answered_coding_alternative_of_a_slot_counts(
 def _report_items(db: Session, org: OrgFixture, attempt: Attempt) -> list[dict[str, Any]]:
     report = service.report(db, principal=org.principal, attempt_id=attempt.id)
     return [{"item_id": i.item_id} for i in report.items]
+
+
+def columns_in_order(header: str) -> list[str]:
+    return re.findall(r"sort=skill:([\w-]+)&", header)
+
+
+def test_ranking_shows_the_profile_skills_and_the_report_the_rest(
+    client: TestClient, db: Session, org: OrgFixture, ranked: dict[str, Any]
+) -> None:
+    assessment = ranked["assessment"]
+    _candidate, attempt = ranked["strong"]
+    profile = service.profile_skills(assessment)
+    weights = [assessment.profile[s] for s in profile]
+    assert weights == sorted(weights, reverse=True)
+    score = service.recompute(db, attempt_id=attempt.id)
+    assert score is not None
+    # Forms are drawn at random: make sure one measured skill is outside the profile.
+    dropped = next(s for s in reversed(profile) if s in score.skills)
+    assessment.profile = {s: w for s, w in assessment.profile.items() if s != dropped}
+    profile = service.profile_skills(assessment)
+    secondary = sorted(set(score.skills) - set(profile))
+    assert dropped in secondary
+    # ... and that one profile skill rests on too little evidence, one on enough.
+    thin, sure = [s for s in profile if s in score.skills][:2]
+    score.skills = score.skills | {
+        thin: score.skills[thin] | {"se": service.THIN_EVIDENCE_SE + 1},
+        sure: score.skills[sure] | {"se": 5.0},
+    }
+    db.flush()
+    login(client, org.owner.email)
+    page = client.get(f"/assessments/{assessment.id}/results").text
+    header = page[page.index("<thead>") : page.index("</thead>")]
+    columns = [s for s in score.skills if f"sort=skill:{s}&" in header]
+    assert sorted(columns) == sorted(s for s in profile if s in score.skills)
+    assert header.index(f"skill:{profile[0]}&") < header.index(f"skill:{profile[1]}&")
+    assert 'class="table-scroll"' in page
+    report = client.get(f"/attempts/{attempt.id}/report").text
+    other = report[report.index("Other skills touched") :]
+    assert all(f"<td>{s}</td>" in other for s in secondary)
+    # A skill measured by few answers says so instead of a number, in the table and the report.
+    body = page[page.index("<tbody>") :]
+    row = body[body.index("Strong Sam") : body.index("</tr>", body.index("Strong Sam"))]
+    cells = re.findall(r"<td[^>]*>(.*?)</td>", row)
+    skill_cells = dict(zip(columns_in_order(header), cells[5:], strict=False))
+    assert "too little evidence" in skill_cells[thin]
+    assert re.fullmatch(r"\d+ ± 5", skill_cells[sure])
+    row = report[report.index(f"<td>{thin}</td>") :]
+    assert row[: row.index("</tr>")].count("too little evidence") == 1
+    row = report[report.index(f"<td>{sure}</td>") :]
+    assert "too little evidence" not in row[: row.index("</tr>")]

@@ -12,9 +12,15 @@ LABEL = 150
 BAR = WIDTH - LABEL - 60
 
 
-def skill_bars(skills: Mapping[str, Mapping[str, Any]], *, title: str = "Skill profile") -> str:
-    """Horizontal bars per skill (0..100) with a ±1.96 SE band drawn over each bar."""
-    rows = sorted(skills.items(), key=lambda pair: pair[0])
+def skill_bars(
+    skills: Mapping[str, Mapping[str, Any]],
+    *,
+    title: str = "Skill profile",
+    thin_se: float | None = None,
+) -> str:
+    """Horizontal bars per skill (0..100), in the given order, with a ±1.96 SE band drawn over
+    each bar; a skill whose SE is above ``thin_se`` gets no bar, only "too little evidence"."""
+    rows = list(skills.items())
     height = ROW * max(len(rows), 1) + 30
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" class="skill-chart" role="img" '
@@ -31,6 +37,14 @@ def skill_bars(skills: Mapping[str, Mapping[str, Any]], *, title: str = "Skill p
         y = index * ROW + 4
         score = min(max(float(entry["score"]), 0.0), 100.0)
         se = float(entry.get("se", 0.0))
+        if thin_se is not None and se > thin_se:
+            parts.append(
+                f'<text x="{LABEL - 6}" y="{y + 14}" font-size="12" text-anchor="end">'
+                f"{escape(skill)}</text>"
+                f'<text x="{LABEL + 4}" y="{y + 14}" font-size="11" fill="#555">'
+                f"too little evidence (± {se:.0f})</text>"
+            )
+            continue
         low, high = max(score - 1.96 * se, 0.0), min(score + 1.96 * se, 100.0)
         parts.append(
             f'<text x="{LABEL - 6}" y="{y + 14}" font-size="12" text-anchor="end">'

@@ -50,6 +50,20 @@ REVIEWS_REQUIRED = 2
 OVERALL = "__overall__"
 # Below this many candidates a percentile is shown with a warning beside it (docs/scoring.md).
 SMALL_NORM_GROUP = 100
+# A skill score with a standard error above this many points (a 95 % band about ±50 wide)
+# says too little about the candidate to be shown as a number.
+THIN_EVIDENCE_SE = 25.0
+
+
+def too_little_evidence(entry: dict[str, Any] | None) -> bool:
+    """Whether a stored skill score {"score", "se", ...} is too uncertain to show as a number."""
+    return entry is not None and float(entry.get("se", 0.0)) > THIN_EVIDENCE_SE
+
+
+def profile_skills(assessment: Assessment) -> list[str]:
+    """The skills the assessment's blueprint weighs, highest weight first (ties by name)."""
+    weighted = sorted(assessment.profile.items(), key=lambda pair: (-float(pair[1]), pair[0]))
+    return [skill for skill, weight in weighted if float(weight) > 0]
 
 
 def _library_item(item_id: str) -> ContentItem | None:
@@ -532,6 +546,16 @@ def _sort_key(query: RankingQuery) -> Any:
         return (missing if not query.descending else not missing, value)
 
     return key
+
+
+def ranking_skills(
+    session: Session, *, principal: Principal, assessment_id: uuid.UUID
+) -> list[str]:
+    """The skill columns of the ranked list: the blueprint's skills, highest weight first."""
+    principal.require(Permission.VIEW_RESULTS)
+    return profile_skills(
+        _assessment_or_raise(session, principal=principal, assessment_id=assessment_id)
+    )
 
 
 def ranking(

@@ -22,12 +22,23 @@ MAX_COMPARED = 4
 
 
 def report_context(report: service.Report) -> dict[str, Any]:
-    """What the report page and its PDF both show."""
+    """What the report page and its PDF both show.
+
+    The blueprint's skills come first, highest weight first, in the chart and the table; the
+    secondary skills that items also touch (a choice item on go, say) follow in their own table.
+    """
     skills = report.score.skills if report.score else {}
+    profile = [s for s in service.profile_skills(report.assessment) if s in skills]
+    others = sorted(s for s in skills if s not in profile)
     return {
         "report": report,
         "score": report.score,
-        "chart": Markup(charts.skill_bars(skills)),  # noqa: S704 - built by our code, text escaped
+        "profile_skills": [(s, skills[s]) for s in profile],
+        "other_skills": [(s, skills[s]) for s in others],
+        "thin_se": service.THIN_EVIDENCE_SE,
+        "chart": Markup(  # noqa: S704 - built by our code, text escaped
+            charts.skill_bars({s: skills[s] for s in profile}, thin_se=service.THIN_EVIDENCE_SE)
+        ),
         "items": report.items,
         "decision": report.decisions[-1] if report.decisions else None,
     }
@@ -73,8 +84,7 @@ def ranking_page(
 ) -> Response:
     principal, _user = who
     rows = service.ranking(session, principal=principal, assessment_id=assessment_id, query=query)
-    everyone = service.ranking(session, principal=principal, assessment_id=assessment_id)
-    skills = sorted({s for r in everyone if r.score for s in r.score.skills})
+    skills = service.ranking_skills(session, principal=principal, assessment_id=assessment_id)
     return render(
         request,
         "results/ranking.html",
@@ -83,6 +93,7 @@ def ranking_page(
             "rows": rows,
             "skills": skills,
             "query": query,
+            "thin_se": service.THIN_EVIDENCE_SE,
             "reliability": service.reliability(
                 session, principal=principal, assessment_id=assessment_id
             ),
