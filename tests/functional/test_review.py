@@ -180,6 +180,49 @@ def test_disagreement_goes_to_an_admin_whose_levels_are_final(db: Session, org: 
     assert score.score == pytest.approx(2 / 3)
 
 
+def test_an_answer_waiting_for_adjudication_stays_pending(db: Session, org: OrgFixture) -> None:
+    from assay.results import rules
+    from assay.results import service as results
+
+    reviewers = [make_member(db, org, role=Role.REVIEWER) for _ in range(2)]
+    make_member(db, org, role=Role.ADMIN)
+    attempt, responses = written_attempt(db, org, make_assessment(db, org))
+    response = responses[0]
+    task = review.free_text_task(response.item_id)
+    org.owner.is_active = False
+    active = {r.id for r in reviewers}
+    for user in db.scalars(select(User).where(User.organization_id == org.organization.id)):
+        if user.id not in active:
+            user.is_active = False
+    db.flush()
+    review.assign_response(db, response=response)
+    for user in db.scalars(select(User).where(User.organization_id == org.organization.id)):
+        user.is_active = True
+    db.flush()
+    first, second = _assignments(db, response.id)
+    _review(db, first, _levels(task, 3))
+    outcome = _review(db, second, _levels(task, 0))
+    assert outcome.adjudication is not None
+
+    def stored() -> ItemScore:
+        found = db.scalar(
+            select(ItemScore).where(
+                ItemScore.attempt_id == attempt.id, ItemScore.item_id == response.item_id
+            )
+        )
+        assert found is not None
+        return found
+
+    # Not the mean (0.5) of two reviews that disagree: pending until the adjudicator decides.
+    assert stored().status is ScoreStatus.PENDING
+    score = results.recompute(db, attempt_id=attempt.id)
+    assert score is not None
+    assert score.pending_items >= 1
+    _review(db, outcome.adjudication, _levels(task, 1))
+    assert stored().status is ScoreStatus.SCORED
+    assert stored().score == pytest.approx(rules.rubric_share(task, _levels(task, 1)))
+
+
 def test_close_reviews_need_no_adjudication() -> None:
     from assay.delivery.content import library_item
 

@@ -212,6 +212,22 @@ def open_adjudications_of_assessment(
     )
 
 
+def items_awaiting_adjudication(
+    session: Session, *, organization_id: uuid.UUID, attempt_id: uuid.UUID
+) -> set[str]:
+    """Item ids of the attempt whose answer went to an adjudicator who has not reviewed yet."""
+    return set(
+        session.scalars(
+            select(ReviewAssignment.item_id).where(
+                ReviewAssignment.organization_id == organization_id,
+                ReviewAssignment.attempt_id == attempt_id,
+                ReviewAssignment.adjudication.is_(True),
+                ReviewAssignment.status == ReviewStatus.OPEN,
+            )
+        )
+    )
+
+
 def users_by_id(
     session: Session, *, organization_id: uuid.UUID, user_ids: Sequence[uuid.UUID]
 ) -> dict[uuid.UUID, User]:

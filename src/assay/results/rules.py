@@ -148,12 +148,18 @@ def rubric_share(task: FreeTextTask, levels: Mapping[str, int]) -> float:
 
 
 def score_free_text(
-    task: FreeTextTask, reviews: Sequence[Mapping[str, Any]], *, required: int
+    task: FreeTextTask,
+    reviews: Sequence[Mapping[str, Any]],
+    *,
+    required: int,
+    awaiting_adjudication: bool = False,
 ) -> ItemOutcome:
     """The mean of the reviewers' rubric shares; pending until ``required`` reviews are in.
 
     ``reviews`` are {"levels": {criterion: level}, "comments": {...}, "adjudication": bool}.
-    When an adjudicator has reviewed, their levels decide the item.
+    When an adjudicator has reviewed, their levels decide the item; while the answer waits for
+    an adjudicator (``awaiting_adjudication``) it stays pending: the mean of two reviews that
+    disagree is not a score.
     """
     criteria = [
         {
@@ -167,6 +173,9 @@ def score_free_text(
     evidence: dict[str, Any] = {"criteria": criteria, "reviews": list(reviews)}
     adjudicated = [r for r in reviews if r.get("adjudication")]
     counted = adjudicated or [r for r in reviews if not r.get("adjudication")]
+    if awaiting_adjudication and not adjudicated:
+        evidence["awaiting_adjudication"] = True
+        return ItemOutcome(0.0, 0, CONTINUOUS_CATEGORIES, evidence, pending=True)
     if len(counted) < (1 if adjudicated else required):
         return ItemOutcome(0.0, 0, CONTINUOUS_CATEGORIES, evidence, pending=True)
     shares = [rubric_share(task, r["levels"]) for r in counted]

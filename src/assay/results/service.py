@@ -32,7 +32,7 @@ from assay.delivery.models import Attempt, Candidate, IntegrityEvent, Invitation
 from assay.delivery.service import CandidateState, delivered_items, state_of
 from assay.errors import AppError, NotFound, ValidationFailed
 from assay.kit.clock import utcnow
-from assay.results import repository, rules
+from assay.results import repository, review_repository, rules
 from assay.results.models import (
     AttemptScore,
     Decision,
@@ -96,6 +96,7 @@ def _outcome(
     item: ContentItem,
     response: Response | None,
     reviews: list[dict[str, Any]],
+    awaiting_adjudication: bool = False,
 ) -> rules.ItemOutcome:
     if isinstance(item, CodingTaskMeta | SqlTaskMeta):
         return _work_sample_outcome(session, response)
@@ -109,7 +110,12 @@ def _outcome(
         comments = [c for c in answer.get("comments", []) if isinstance(c, dict)]
         outcome = rules.score_code_review(item, comments)
     elif isinstance(item, FreeTextTask) and answer and str(answer.get("text", "")).strip():
-        outcome = rules.score_free_text(item, reviews, required=REVIEWS_REQUIRED)
+        outcome = rules.score_free_text(
+            item,
+            reviews,
+            required=REVIEWS_REQUIRED,
+            awaiting_adjudication=awaiting_adjudication,
+        )
     return outcome
 
 
@@ -232,6 +238,9 @@ def score_items(session: Session, *, attempt: Attempt, form: Form) -> list[ItemS
         )
     }
     reviews = _reviews_by_item(session, attempt)
+    awaiting = review_repository.items_awaiting_adjudication(
+        session, organization_id=attempt.organization_id, attempt_id=attempt.id
+    )
     stored: list[ItemScore] = []
     for _section, form_item in _form_items(form):
         item_id = str(form_item["item_id"])
@@ -243,7 +252,11 @@ def score_items(session: Session, *, attempt: Attempt, form: Form) -> list[ItemS
         if item is None:
             continue  # retired from the library: nothing to score it against
         outcome = _outcome(
-            session, item=item, response=responses.get(item_id), reviews=reviews[item_id]
+            session,
+            item=item,
+            response=responses.get(item_id),
+            reviews=reviews[item_id],
+            awaiting_adjudication=item_id in awaiting,
         )
         row = existing.get(item_id) or ItemScore(
             organization_id=attempt.organization_id, attempt_id=attempt.id, item_id=item_id
