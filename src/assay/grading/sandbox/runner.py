@@ -3,12 +3,13 @@
 The sequence for every run:
 
 1. lay the files out in a fresh private host directory (workdir.py);
-2. take the slot's standby: a launcher forked during the previous run, which has already joined
-   a fresh cgroup of its own (created with the previous run's limits, rewritten if this run
-   needs others) and holds the run's pipes; its accounting is reset, and it is handed the
-   command line: it sets rlimits, drops to the slot's uid and execs bubblewrap, so nothing runs
-   outside the cgroup or as root. The next run's standby is forked at once, so that the fork
-   of this process and the costly cgroup migration happen while this run's program runs;
+2. take the slot's standby: a launcher that the slot's fork server (forkserver.py) forked
+   during the previous run, which has already joined a fresh cgroup of its own (made with the
+   previous run's limits, rewritten if this run needs others) and holds the run's pipes; the
+   cgroup's accounting is reset, and the launcher is handed the command line: it sets rlimits,
+   drops to the slot's uid and execs bubblewrap, so nothing runs outside the cgroup or as root;
+3. ask the fork server for the next run's standby at once, without waiting: making a cgroup,
+   forking and the costly cgroup migration then happen while this run's program runs;
 4. feed stdin and read stdout, stderr and the report through pipes, up to their caps, while a
    wall-clock deadline and the cgroup's CPU total are watched;
 5. kill whatever is left in the cgroup, read what the kernel accounted, remove the cgroup and
@@ -49,7 +50,6 @@ from assay.grading.sandbox.workdir import WorkDir
 # Slot n runs as uid/gid SLOT_UID_BASE + n: an account nothing else on the host uses.
 SLOT_UID_BASE = 61000
 MAX_SLOTS = 1000
-REPORT_FD = 3
 # Our pipe ends are moved above this so none of them can sit on fd 3 in the launcher.
 FIRST_PRIVATE_FD = 10
 CPU_POLL_SECONDS = 0.05
