@@ -33,7 +33,6 @@ import shutil
 import signal
 import socket
 import subprocess
-import sys
 import threading
 import time
 from collections.abc import Iterator, Sequence
@@ -44,7 +43,7 @@ from typing import Any, ClassVar
 from assay.grading.sandbox import cgroups, forkserver, layout
 from assay.grading.sandbox.cgroups import Hierarchy, RunCgroup, Usage
 from assay.grading.sandbox.model import Limits, RunRequest, RunResult, SandboxUnavailable, Verdict
-from assay.grading.sandbox.seccomp import compiled_filter
+from assay.grading.sandbox.seccomp import SYSTEM_PYTHON, compiled_filter
 from assay.grading.sandbox.workdir import WorkDir
 
 # Slot n runs as uid/gid SLOT_UID_BASE + n: an account nothing else on the host uses.
@@ -411,7 +410,9 @@ class _ForkServer:
         host_end, server_end = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
         try:
             self.process = subprocess.Popen(
-                [sys.executable, "-I", "-S", "-B", forkserver.__file__, str(server_end.fileno())],
+                # Debian's Python, as for the seccomp filter: sys.executable may be an embedding
+                # server's binary. -I -S: no environment, no site-packages; stdlib only.
+                [SYSTEM_PYTHON, "-I", "-S", "-B", forkserver.__file__, str(server_end.fileno())],
                 pass_fds=[server_end.fileno()],
                 stdin=subprocess.DEVNULL,
                 stdout=subprocess.DEVNULL,
