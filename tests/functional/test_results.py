@@ -20,7 +20,7 @@ from assay.assessments.models import Assessment, Form
 from assay.content.schemas import ChoiceItem, CodeReviewTask, CodingTaskMeta
 from assay.delivery import service as delivery
 from assay.delivery.content import library_item
-from assay.delivery.models import Attempt, Candidate, Response
+from assay.delivery.models import Attempt, Candidate, IntegrityEvent, Response
 from assay.delivery.service import delivered_items
 from assay.grading.models import GradingResult, Submission, SubmissionStatus
 from assay.kit.clock import utcnow
@@ -445,3 +445,58 @@ def test_ranking_shows_the_profile_skills_and_the_report_the_rest(
     assert row[: row.index("</tr>")].count("too little evidence") == 1
     row = report[report.index(f"<td>{sure}</td>") :]
     assert "too little evidence" not in row[: row.index("</tr>")]
+
+
+def test_report_and_compare_show_integrity_signals(
+    client: TestClient, db: Session, org: OrgFixture, ranked: dict[str, Any]
+) -> None:
+    assessment = ranked["assessment"]
+    _strong, strong = ranked["strong"]
+    _middle, middle = ranked["middle"]
+    db.add(
+        IntegrityEvent(
+            organization_id=org.organization.id,
+            attempt_id=strong.id,
+            kind="paste",
+            detail={"item_id": "x", "chars": 420},
+        )
+    )
+    db.flush()
+    login(client, org.owner.email)
+    report = client.get(f"/attempts/{strong.id}/report").text
+    assert 'id="integrity-heading"' in report
+    assert 'data-signal="paste"' in report
+    url = f"/assessments/{assessment.id}/compare"
+    page = client.get(url, params={"attempt": [str(strong.id), str(middle.id)]})
+    assert page.status_code == 200
+    row = page.text[page.text.index("Integrity signals") :]
+    row = row[: row.index("</tr>")]
+    cells = row.split("<td>")[1:]
+    assert len(cells) == 2
+    assert "Pastes: 1" in cells[0]
+    assert f"/attempts/{strong.id}/integrity" in cells[0]
+    assert "Pastes" not in cells[1]
+
+
+def test_compare_takes_two_to_four_candidates(
+    client: TestClient, db: Session, org: OrgFixture, ranked: dict[str, Any]
+) -> None:
+    assessment = ranked["assessment"]
+    _extra, fourth = take(db, org, assessment, right=0.25, name="Fourth Fay")
+    attempts = [str(ranked[k][1].id) for k in ("strong", "middle", "weak")] + [str(fourth.id)]
+    login(client, org.owner.email)
+    url = f"/assessments/{assessment.id}/compare"
+    four = client.get(url, params={"attempt": attempts})
+    assert four.status_code == 200
+    for name in ("Strong Sam", "Middle Max", "Weak Wes", "Fourth Fay"):
+        assert name in four.text
+    for chosen in (attempts[:1], [*attempts, str(uuid.uuid4())]):
+        refused = client.get(url, params={"attempt": chosen})
+        assert refused.status_code == 422
+        assert "Choose two to 4 candidates to compare" in refused.text
+        assert f"you chose {len(chosen)}" in refused.text
+    other = make_assessment(db, org)
+    _stranger, elsewhere = take(db, org, other, right=1.0, name="Other Ola")
+    mixed = client.get(url, params={"attempt": [attempts[0], str(elsewhere.id)]})
+    assert mixed.status_code == 422
+    assert "same assessment" in mixed.text

@@ -224,7 +224,9 @@ def report_pdf(attempt_id: uuid.UUID, principal: ApiPrincipal, session: DbSessio
 
     found = service.report(session, principal=principal, attempt_id=attempt_id)
     name = _filename(found.candidate.name or "report")
-    html = templates.get_template("results/report_print.html").render(report_context(found))
+    html = templates.get_template("results/report_print.html").render(
+        report_context(session, found)
+    )
     return Response(
         export.to_pdf(html),
         media_type="application/pdf",

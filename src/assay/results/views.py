@@ -7,10 +7,12 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Form, Query, Request
 from markupsafe import Markup
+from sqlalchemy.orm import Session
 from starlette.responses import RedirectResponse, Response
 
 from assay.accounts.permissions import Permission
 from assay.errors import ValidationFailed
+from assay.integrity.views import panel_context
 from assay.results import charts, service
 from assay.results.models import DecisionKind
 from assay.results.service import RankingQuery
@@ -21,8 +23,8 @@ router = APIRouter(include_in_schema=False)
 MAX_COMPARED = 4
 
 
-def report_context(report: service.Report) -> dict[str, Any]:
-    """What the report page and its PDF both show.
+def report_context(session: Session, report: service.Report) -> dict[str, Any]:
+    """What the report page and its PDF both show, the integrity panel included.
 
     The blueprint's skills come first, highest weight first, in the chart and the table; the
     secondary skills that items also touch (a choice item on go, say) follow in their own table.
@@ -41,7 +43,9 @@ def report_context(report: service.Report) -> dict[str, Any]:
         ),
         "items": report.items,
         "decision": report.decisions[-1] if report.decisions else None,
-    }
+    } | panel_context(
+        session, organization_id=report.attempt.organization_id, attempt_id=report.attempt.id
+    )
 
 
 def _number(text: str | None) -> float | None:
@@ -111,7 +115,10 @@ def compare_page(
 ) -> Response:
     principal, _user = who
     if not 2 <= len(attempt) <= MAX_COMPARED:
-        raise ValidationFailed(f"Compare two to {MAX_COMPARED} candidates.")
+        raise ValidationFailed(
+            f"Choose two to {MAX_COMPARED} candidates to compare (you chose {len(attempt)}).",
+            code="compare_count",
+        )
     reports = [service.report(session, principal=principal, attempt_id=a) for a in attempt]
     if any(r.assessment.id != assessment_id for r in reports):
         raise ValidationFailed("Compare candidates of the same assessment.")
@@ -121,7 +128,7 @@ def compare_page(
         "results/compare.html",
         {
             "assessment_id": assessment_id,
-            "columns": [report_context(r) for r in reports],
+            "columns": [report_context(session, r) for r in reports],
             "item_ids": items,
             "by_item": [{i.item_id: i for i in r.items} for r in reports],
         },
@@ -134,7 +141,7 @@ def report_page(
 ) -> Response:
     principal, _user = who
     found = service.report(session, principal=principal, attempt_id=attempt_id)
-    context = report_context(found) | {"can_decide": principal.can(Permission.DECIDE)}
+    context = report_context(session, found) | {"can_decide": principal.can(Permission.DECIDE)}
     return render(request, "results/report.html", context)
 
 
