@@ -125,3 +125,16 @@ class IntegrityEvent(OrgOwnedMixin, Base):
     server_at: Mapped[datetime] = mapped_column(default=utcnow)
     ip: Mapped[str | None] = mapped_column(String(64), default=None)
     user_agent: Mapped[str | None] = mapped_column(String(400), default=None)
+
+
+class PublicLink(OrgOwnedMixin, Base):
+    """An assessment's optional self-registration link; its slug is public by design."""
+
+    __tablename__ = "public_link"
+
+    assessment_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("assessment.id", ondelete="CASCADE"), unique=True
+    )
+    slug: Mapped[str] = mapped_column(String(64), unique=True)
+    # Turned off links keep their slug, so turning the link on again restores the same address.
+    enabled: Mapped[bool] = mapped_column(default=True)

@@ -15,6 +15,7 @@ from assay.delivery.models import (
     Candidate,
     IntegrityEvent,
     Invitation,
+    PublicLink,
     Response,
     SaveReceipt,
 )
@@ -300,3 +301,22 @@ def recent_submissions(
         .limit(limit)
     ).all()
     return [(c, a, t) for c, a, t in rows]
+
+
+# --- public self-registration links --------------------------------------------------------
+
+
+def public_link_of(
+    session: Session, *, organization_id: uuid.UUID, assessment_id: uuid.UUID
+) -> PublicLink | None:
+    return session.scalar(
+        select(PublicLink).where(
+            PublicLink.organization_id == organization_id,
+            PublicLink.assessment_id == assessment_id,
+        )
+    )
+
+
+def public_link_by_slug(session: Session, slug: str) -> PublicLink | None:
+    # Unscoped on purpose: the public address is what tells us the organization.
+    return session.scalar(select(PublicLink).where(PublicLink.slug == slug))

@@ -128,8 +128,21 @@ def invite(
         session, organization_id=principal.organization_id, assessment_id=assessment.id, email=email
     ):
         raise Conflict(f"{email} is already invited to this assessment.", code="already_invited")
+    return create_invitation(
+        session,
+        assessment=assessment,
+        name=name,
+        email=email,
+        extra_time_percent=extra_time_percent,
+    )
+
+
+def create_invitation(
+    session: Session, *, assessment: Assessment, name: str, email: str, extra_time_percent: int = 0
+) -> tuple[Candidate, Invitation, str]:
+    """The candidate, their invitation and link (mailed); callers check who may invite."""
     candidate = Candidate(
-        organization_id=principal.organization_id,
+        organization_id=assessment.organization_id,
         assessment_id=assessment.id,
         name=name,
         email=email,
@@ -139,14 +152,14 @@ def invite(
     session.flush()
     token = new_token()
     invitation = Invitation(
-        organization_id=principal.organization_id,
+        organization_id=assessment.organization_id,
         candidate_id=candidate.id,
         token_digest=token_digest(token),
         expires_at=_expiry(assessment),
     )
     session.add(invitation)
     session.flush()
-    _mail_invitation(
+    mail_invitation(
         session,
         assessment=assessment,
         candidate=candidate,
@@ -157,7 +170,7 @@ def invite(
     return candidate, invitation, token
 
 
-def _mail_invitation(
+def mail_invitation(
     session: Session,
     *,
     assessment: Assessment,
@@ -1163,7 +1176,7 @@ def send_reminder(session: Session, *, invitation_id: uuid.UUID) -> bool:
     if assessment is None:
         return False
     invitation.reminded_at = utcnow()
-    _mail_invitation(
+    mail_invitation(
         session,
         assessment=assessment,
         candidate=candidate,

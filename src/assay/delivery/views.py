@@ -12,7 +12,7 @@ from fastapi import APIRouter, Form, Path, Request
 from pydantic import ValidationError
 from starlette.responses import RedirectResponse, Response
 
-from assay.delivery import service
+from assay.delivery import public, service
 from assay.delivery.api import set_browser_cookie
 from assay.delivery.content import item_view
 from assay.delivery.schemas import CandidateCreate
@@ -136,9 +136,12 @@ def _candidates_page(
         session, principal=principal, assessment_id=assessment_id
     )
     records = service.list_candidates(session, principal=principal, assessment_id=assessment_id)
+    link = public.public_link_of(session, principal=principal, assessment_id=assessment_id)
     context = {
         "assessment": assessment,
         "records": records,
+        "public_link": link,
+        "public_url": public.join_url(link) if link else "",
         "message": request.query_params.get("message", ""),
         "link": "",
         "error": "",
@@ -315,4 +318,85 @@ def signals_page(
         request,
         "delivery/signals.html",
         {"record": record, "events": events},
+    )
+
+
+@router.post("/assessments/{assessment_id}/public-link", dependencies=[CsrfChecked])
+def public_link_switch(
+    assessment_id: uuid.UUID,
+    session: DbSession,
+    who: ViewUser,
+    *,
+    enabled: FormStr = "off",
+) -> Response:
+    principal, _user = who
+    on = enabled == "on"
+    public.set_public_link(session, principal=principal, assessment_id=assessment_id, enabled=on)
+    return _go(
+        f"/assessments/{assessment_id}/candidates",
+        "The public registration link is on." if on else "The public registration link is off.",
+    )
+
+
+# --- public self-registration ----------------------------------------------------------------
+
+Slug = Annotated[str, Path(max_length=64)]
+
+
+def _join_page(
+    request: Request, slug: str, assessment: Any, *, status: int = 200, **extra: Any
+) -> Response:
+    context = {
+        "slug": slug,
+        "assessment": assessment,
+        "deadline": assessment.deadline,
+        "registered": False,
+        "link": "",
+        "name": "",
+        "email": "",
+        "error": "",
+        **extra,
+    }
+    return render(request, "delivery/join.html", context, status=status)
+
+
+@router.get("/apply/{slug}")
+def join(slug: Slug, request: Request, session: DbSession) -> Response:
+    _link, assessment = public.open_public(session, slug=slug)
+    return _join_page(request, slug, assessment)
+
+
+@router.post("/apply/{slug}", dependencies=[CsrfChecked])
+def join_submit(
+    slug: Slug,
+    request: Request,
+    session: DbSession,
+    *,
+    name: FormStr = "",
+    email: FormStr = "",
+) -> Response:
+    _link, assessment = public.open_public(session, slug=slug)
+    try:
+        public.check_rate(ip=client_ip(request))
+        data = CandidateCreate(name=name, email=email)
+    except ValidationError as exc:
+        errors = "; ".join(
+            f"{'.'.join(map(str, e['loc']))}: {str(e['msg']).removeprefix('Value error, ')}"
+            for e in exc.errors()
+        )
+        return _join_page(
+            request, slug, assessment, status=422, error=errors, name=name, email=email
+        )
+    except AppError as exc:
+        return _join_page(
+            request, slug, assessment, status=exc.status, error=exc.message, name=name, email=email
+        )
+    registration = public.register(session, slug=slug, name=data.name, email=data.email)
+    return _join_page(
+        request,
+        slug,
+        assessment,
+        registered=True,
+        email=data.email,
+        link=service.link_for(registration.token) if registration.token else "",
     )
