@@ -500,3 +500,25 @@ def test_compare_takes_two_to_four_candidates(
     mixed = client.get(url, params={"attempt": [attempts[0], str(elsewhere.id)]})
     assert mixed.status_code == 422
     assert "same assessment" in mixed.text
+
+
+def test_ranking_links_to_agreement_and_item_analysis_and_the_overview_to_results(
+    app: Any, db: Session, org: OrgFixture, ranked: dict[str, Any]
+) -> None:
+    assessment = ranked["assessment"]
+    agreement = f'href="/assessments/{assessment.id}/review-agreement"'
+    analysis = f'href="/item-analysis?assessment_id={assessment.id}"'
+    with TestClient(app, base_url="http://testserver") as owner:
+        login(owner, org.owner.email)
+        page = owner.get(f"/assessments/{assessment.id}/results").text
+        assert agreement in page
+        assert analysis in page
+        overview = owner.get(f"/assessments/{assessment.id}")
+        assert overview.status_code == 200
+        assert f'href="/assessments/{assessment.id}/results"' in overview.text
+    recruiter = make_member(db, org, role=Role.RECRUITER)
+    with TestClient(app, base_url="http://testserver") as client:
+        login(client, recruiter.email)
+        page = client.get(f"/assessments/{assessment.id}/results").text
+        assert agreement in page
+        assert analysis not in page  # item analysis is for content authors

@@ -98,6 +98,7 @@ def ranking_page(
             "skills": skills,
             "query": query,
             "thin_se": service.THIN_EVIDENCE_SE,
+            "can_analyse_items": principal.can(Permission.MANAGE_CONTENT),
             "reliability": service.reliability(
                 session, principal=principal, assessment_id=assessment_id
             ),
