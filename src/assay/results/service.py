@@ -696,8 +696,9 @@ class ReliabilitySummary:
             else "poor"
         )
         return (
-            f"{self.kind} is {share:.2f} ({quality}): about {round(share * 100)} % of the "
-            f"spread in overall scores is real difference between candidates, the rest is "
+            f"Reliability ({self.kind}) is {share:.2f}, {quality}: about "
+            f"{round(share * 100)} % of the spread in overall scores is real difference "
+            f"between candidates, the rest is "
             f"luck of the items. A score is typically off by about {self.sem:.1f} points "
             f"(the standard error of measurement), so treat gaps smaller than about "
             f"{2 * self.sem:.0f} points as ties. Based on {self.candidates} candidates."
