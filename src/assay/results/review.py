@@ -480,7 +480,7 @@ class AgreementReport:
             f"Krippendorff's alpha across every criterion of every reviewed answer is "
             f"{self.alpha:.2f}: {self.alpha_words}. 1 means reviewers always give the same "
             f"levels, 0 means their levels agree no more than chance would. "
-            f"{self.adjudicated} answer(s) went to adjudication."
+            f"{self.adjudicated} answer(s) were settled by an adjudicator so far."
         )
 
 
