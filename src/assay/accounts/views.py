@@ -14,7 +14,7 @@ from assay.accounts import repository, service
 from assay.accounts.permissions import Permission, Role
 from assay.accounts.schemas import InvitationAccept, InvitationCreate, SignupCreate
 from assay.config import get_settings
-from assay.errors import AppError
+from assay.errors import AppError, NotFound
 from assay.kit.pagination import PageParams
 from assay.mail import service as mail
 from assay.web import ratelimit
@@ -211,6 +211,8 @@ def change_role(
         service.change_role(session, principal=principal, user_id=member_id, role=Role(role))
     except ValueError:
         return _back("Unknown role.")
+    except NotFound:
+        raise  # another organization's member: a 404, like every id page, not a flash message
     except AppError as exc:
         return _back(exc.message)
     return _back("Role changed.")
@@ -221,6 +223,8 @@ def remove(request: Request, member_id: uuid.UUID, session: DbSession, who: View
     principal, _user = who
     try:
         service.remove_member(session, principal=principal, user_id=member_id)
+    except NotFound:
+        raise  # another organization's member: a 404, like every id page
     except AppError as exc:
         return _back(exc.message)
     return _back("Member removed.")

@@ -348,6 +348,8 @@ async def _save_settings(
                 content_type=logo.content_type or "",
                 data=data,
             )
+    except NotFound:
+        raise  # another organization's assessment: a 404, never a "saved" redirect
     except (ValidationError, ValueError, AppError) as exc:
         message = exc.message if isinstance(exc, AppError) else _first_error(exc)
         session.rollback()
