@@ -48,6 +48,9 @@ def _wants_json(request: Request) -> bool:
 def error_response(
     request: Request, *, status: int, code: str, detail: str, headers: dict[str, str] | None = None
 ) -> Response:
+    # A message may echo the request's text, and JSON lets a client send a lone surrogate
+    # ("\\ud800") that UTF-8 cannot encode: replace it rather than fail with a 500.
+    detail = detail.encode("utf-8", "replace").decode("utf-8")
     if _wants_json(request):
         return JSONResponse({"error": code, "detail": detail}, status_code=status, headers=headers)
     from assay.web.templating import render  # noqa: PLC0415 - templates import web modules
