@@ -37,7 +37,11 @@ def _safe_next(target: str | None) -> str:
     if not target:
         return "/dashboard"
     parsed = urlparse(target)
-    if parsed.scheme or parsed.netloc or not target.startswith("/") or target.startswith("//"):
+    # Browsers read a backslash as a slash ("/\evil.example" is "//evil.example"), and drop
+    # tabs and newlines, so any of them could turn a path into another site.
+    if any(c in target for c in "\\\t\r\n") or target.startswith("//"):
+        return "/dashboard"
+    if parsed.scheme or parsed.netloc or not target.startswith("/"):
         return "/dashboard"
     return target
 
