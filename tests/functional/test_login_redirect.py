@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from fastapi.testclient import TestClient
 
-from tests.factories import OrgFixture
-from tests.functional.test_sessions import PASSWORD, csrf
+from tests.factories import PASSWORD, OrgFixture
+from tests.functional.test_sessions import csrf
 
 
 @pytest.mark.parametrize(
