@@ -7,7 +7,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field, field_validator
+from pydantic import Field, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
@@ -54,6 +54,13 @@ class Settings(BaseSettings):
     @classmethod
     def _absolute(cls, value: Path) -> Path:
         return value.resolve()
+
+    @model_validator(mode="after")
+    def _production_has_secrets(self) -> Settings:
+        # Fail at start-up, not at the first log-in: production never falls back to a default.
+        if self.environment == "production" and len(self.secret_key) < 32:
+            raise ValueError("ASSAY_SECRET_KEY must be set (32+ characters) in production")
+        return self
 
     @property
     def effective_database_url(self) -> str:
