@@ -13,6 +13,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Path, Request, status
 from starlette.responses import JSONResponse, Response
 
+from assay.config import get_settings
 from assay.delivery import service
 from assay.delivery.schemas import (
     AnswerSave,
@@ -163,7 +164,12 @@ def set_browser_cookie(request: Request, response: Response) -> str:
     if not value:
         value = new_token(24)
         response.set_cookie(
-            BROWSER_COOKIE, value, httponly=True, samesite="lax", max_age=90 * 86400
+            BROWSER_COOKIE,
+            value,
+            httponly=True,
+            samesite="lax",
+            secure=get_settings().secure_cookies,
+            max_age=90 * 86400,
         )
     return value
 
