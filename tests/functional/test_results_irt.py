@@ -235,14 +235,6 @@ def test_too_few_responses_keep_classical_scores(db: Session, org: OrgFixture) -
         assert score.overall_se > 0
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "results.service.ranking computes P(above next) from overall = Φ(θ)·100 and its "
-        "delta-method SE instead of from θ and the posterior SD; with posterior SDs of "
-        "0.4-0.6 the two differ by up to about 0.12 on the 320-candidate cohort"
-    ),
-)
 def test_p_above_next_on_the_irt_path_comes_from_theta_and_its_se(
     db: Session, org: OrgFixture
 ) -> None:
@@ -267,15 +259,6 @@ def test_p_above_next_on_the_irt_path_comes_from_theta_and_its_se(
         assert row.p_above_next == pytest.approx(expected, abs=0.01)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "results.service.ranking numbers tied candidates oldest first but lists them in "
-        "list_candidates' newest-first order (the final stable sort keeps it), so the "
-        "displayed list reads rank 2 above rank 1 and P(above next) is against a row "
-        "that is not the next one shown"
-    ),
-)
 def test_tied_candidates_are_listed_in_rank_order(db: Session, org: OrgFixture) -> None:
     cohort = simulate_cohort(db, org, make_assessment(db, org), candidates=3)
     recompute_all(db, cohort)

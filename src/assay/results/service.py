@@ -621,14 +621,19 @@ def ranking(
         if position + 1 < len(scored):
             below = scored[position + 1].score
             assert below is not None
-            row.p_above_next = round(
-                p_above(
-                    (row.score.overall, row.score.overall_se), (below.overall, below.overall_se)
-                ),
-                3,
-            )
+            row.p_above_next = round(p_above(*_abilities(row.score, below)), 3)
+    # Rank order first, so rows the chosen sort cannot tell apart stay in rank order.
+    rows.sort(key=lambda r: (r.rank is None, r.rank or 0))
     rows = [r for r in rows if _keep(r, query)]
     return sorted(rows, key=_sort_key(query), reverse=query.descending)
+
+
+def _abilities(a: AttemptScore, b: AttemptScore) -> tuple[tuple[float, float], tuple[float, float]]:
+    """Compare on θ with posterior SDs when both are IRT scores; the 0..100 scale is too bent
+    there for its delta-method SEs to give the right probability. Otherwise on the scores."""
+    if None not in (a.theta, a.theta_sd, b.theta, b.theta_sd):
+        return (a.theta or 0.0, a.theta_sd or 0.0), (b.theta or 0.0, b.theta_sd or 0.0)
+    return (a.overall, a.overall_se), (b.overall, b.overall_se)
 
 
 def _keep(row: RankedCandidate, query: RankingQuery) -> bool:
