@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import uuid
+from functools import lru_cache
 
 from assay.db.engine import transaction
 from assay.grading import service
@@ -13,11 +14,30 @@ from assay.kit.clock import utcnow
 log = logging.getLogger(__name__)
 
 
+@lru_cache(maxsize=1)
+def sandbox_problem() -> str | None:
+    """Why this process cannot grade (no root, no bubblewrap, no cgroups), or None if it can.
+
+    Checked once per process. A worker that cannot grade leaves submissions pending for one
+    that can, and says why once, instead of failing every job.
+    """
+    from assay.grading.sandbox import Sandbox, SandboxUnavailable  # noqa: PLC0415
+
+    try:
+        Sandbox.check()
+    except SandboxUnavailable as exc:
+        log.warning("grading is off in this process, submissions stay pending: %s", exc)
+        return str(exc)
+    return None
+
+
 @job("grading.grade")
 def grade_submission(submission_id: str) -> None:
     from assay.grading.engine import GradingInfrastructureError, grade  # noqa: PLC0415
     from assay.grading.packages import load_package  # noqa: PLC0415
 
+    if sandbox_problem() is not None:
+        return  # never unsandboxed; a capable worker's sweep will take it
     ident = uuid.UUID(submission_id)
     with transaction() as session:
         claim = service.claim(session, submission_id=ident, now=utcnow())
@@ -49,6 +69,8 @@ def grade_submission(submission_id: str) -> None:
 
 @sweep
 def requeue_stale_submissions() -> None:
+    if sandbox_problem() is not None:
+        return
     with transaction() as session:
         ids = service.stale_submissions(session, now=utcnow())
     for ident in ids:

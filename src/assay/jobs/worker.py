@@ -45,6 +45,10 @@ def worker(workers: int, worker_type: str) -> None:
     from assay.web.middleware import configure_logging  # noqa: PLC0415
 
     configure_logging()
+    from assay.grading.tasks import sandbox_problem  # noqa: PLC0415
+
+    if problem := sandbox_problem():
+        click.echo(f"Grading is off in this worker: {problem}.", err=True)
     run_sweeps()
     get_engine().dispose()  # worker processes fork: none may inherit the parent's connections
     make_consumer(workers=workers, worker_type=worker_type).run()

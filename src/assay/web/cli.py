@@ -25,8 +25,16 @@ def serve(host: str | None, port: int | None, worker: bool | None) -> None:
     if worker is None:
         worker = settings.queue_backend == "embedded"
     if worker:
+        from assay.grading.tasks import sandbox_problem  # noqa: PLC0415
         from assay.jobs.worker import start_background_worker  # noqa: PLC0415
 
+        problem = sandbox_problem()
+        if problem:
+            click.echo(
+                f"Grading is off: {problem}. Code and SQL answers are kept and wait, pending, "
+                "for a worker that can sandbox them (run `assay worker` as root).",
+                err=True,
+            )
         start_background_worker()
     click.echo(
         f"Assay is starting on http://{host or settings.host}:{port or settings.port} "
