@@ -211,10 +211,12 @@ def invitations_due_reminder(
 
 
 def get_invitation_for_job(session: Session, invitation_id: uuid.UUID) -> Invitation | None:
+    """For jobs, which carry only ids; never reachable from a request."""
     return session.get(Invitation, invitation_id)
 
 
 def get_attempt_for_job(session: Session, attempt_id: uuid.UUID) -> Attempt | None:
+    """For jobs, which carry only ids; never reachable from a request."""
     return session.get(Attempt, attempt_id)
 
 

@@ -46,6 +46,7 @@ def get_submission(
 
 
 def get_fingerprint_of(session: Session, submission_id: uuid.UUID) -> SubmissionFingerprint | None:
+    """For jobs, which carry only the submission id; the row itself names its organization."""
     return session.scalar(
         select(SubmissionFingerprint).where(SubmissionFingerprint.submission_id == submission_id)
     )
