@@ -22,8 +22,9 @@ from . import messages
 from .comparators import io_comparator
 from .errors import TaskPackageDefect
 from .execution import Section, WrappedRun, encode, run, run_wrapper, tail
-from .junit import MalformedReport, is_assertion, parse
+from .junit import JUnitCase, MalformedReport, is_assertion, parse
 from .languages import (
+    HEAP_EXHAUSTED,
     PYTHON,
     PYTHON_ENV,
     TESTS_DIR,
@@ -38,6 +39,8 @@ WHOLE_RUN = "(all tests)"
 PERFORMANCE = "performance"
 _PARAMS = re.compile(r"\[.*\]$")
 _RUN_FAILURES = (Verdict.TIME_LIMIT, Verdict.MEMORY_LIMIT, Verdict.OUTPUT_LIMIT)
+# How node:test's junit report describes a test file whose process died of SIGABRT.
+_NODE_ABORTED = "signal: 'SIGABRT'"
 
 
 def limits_for(manifest: CodingManifest, language: Language, *, cpu: float | None = None) -> Limits:
@@ -101,6 +104,7 @@ def _unit_outcomes(
     if failure is not None:
         return _whole_run_failed(failure[0], weights, suite, detail=failure[1])
     sections = wrapped.sections or []
+    heap_exhausted = {s.label: s.payload for s in sections if s.kind == "heap_exhausted"}
     outcomes: list[TestOutcome] = []
     for section in sections:
         if section.kind != "junit":
@@ -111,13 +115,8 @@ def _unit_outcomes(
             return _whole_run_failed(Verdict.RUNTIME_ERROR, weights, suite, detail=str(exc))
         for case in cases:
             name = reported_name(language, case, section.label)
-            if case.status == "passed":
-                verdict = Verdict.ACCEPTED
-            elif case.status != "skipped" and is_assertion(case):
-                verdict = Verdict.WRONG_ANSWER
-            else:
-                verdict = Verdict.RUNTIME_ERROR
             detail = f"{case.message}\n{case.text}".strip()
+            verdict = _case_verdict(case, detail, heap_exhausted.get(section.label, b""))
             message = (
                 messages.NOT_RUN
                 if case.status == "skipped"
@@ -131,6 +130,33 @@ def _unit_outcomes(
             Verdict.RUNTIME_ERROR, weights, suite, detail="no test results were reported"
         )
     return outcomes + _not_run(outcomes, weights, suite)
+
+
+def _case_verdict(case: JUnitCase, detail: str, test_file_stderr: bytes) -> Verdict:
+    """The verdict of one reported test; `test_file_stderr` is what its file's process left."""
+    if case.status == "passed":
+        return Verdict.ACCEPTED
+    if case.status == "skipped":
+        return Verdict.RUNTIME_ERROR
+    if _NODE_ABORTED in detail and _heap_exhausted(signal.SIGABRT, test_file_stderr):
+        return Verdict.MEMORY_LIMIT
+    return Verdict.WRONG_ANSWER if is_assertion(case) else Verdict.RUNTIME_ERROR
+
+
+def _run_verdict(result: RunResult) -> Verdict:
+    """The sandbox's verdict of a program run, with V8's heap abort counted as memory_limit."""
+    if result.verdict == Verdict.RUNTIME_ERROR and _heap_exhausted(result.signal, result.stderr):
+        return Verdict.MEMORY_LIMIT
+    return result.verdict
+
+
+def _heap_exhausted(signal_number: int | None, stderr: bytes) -> bool:
+    """V8 aborted on its own heap limit: SIGABRT, with its marker on stderr.
+
+    The cgroup never sees this (V8 gives up below the limit), so it is decided here, for io
+    programs, test runners and node:test's per-file processes alike.
+    """
+    return signal_number == signal.SIGABRT and HEAP_EXHAUSTED.encode() in stderr
 
 
 def _run_failure(wrapped: WrappedRun) -> tuple[Verdict, str] | None:
@@ -164,6 +190,8 @@ def _killed_runner(sections: list[Section], result: RunResult) -> Verdict | None
             return Verdict.TIME_LIMIT
         if code == 128 + signal.SIGKILL:
             return Verdict.MEMORY_LIMIT if _near_memory_limit(result) else Verdict.RUNTIME_ERROR
+        if code == 128 + signal.SIGABRT and _heap_exhausted(signal.SIGABRT, result.stderr):
+            return Verdict.MEMORY_LIMIT
     return None
 
 
@@ -315,12 +343,11 @@ def _io_outcome(
     suite: Suite,
 ) -> TestOutcome:
     weight = tests.weights.get(case.name, 1.0)
-    if result.verdict != Verdict.ACCEPTED:
+    verdict = _run_verdict(result)
+    if verdict != Verdict.ACCEPTED:
         detail = f"{result.message}\n{tail(result.stderr, 2000)}"
-        message = messages.for_verdict(
-            result.verdict, suite=suite, detail=tail(result.stderr, 2000)
-        )
-        return TestOutcome(case.name, weight, result.verdict, message, detail, result.cpu_seconds)
+        message = messages.for_verdict(verdict, suite=suite, detail=tail(result.stderr, 2000))
+        return TestOutcome(case.name, weight, verdict, message, detail, result.cpu_seconds)
     output = result.stdout.decode(errors="replace")
     comparator = tests.comparator
     if comparator.kind == "checker":

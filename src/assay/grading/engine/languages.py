@@ -50,6 +50,21 @@ _PYTHON_SYNTAX_CHECK = (
 # pytest must neither write into the read-only /box nor load whatever plugins the host has.
 PYTHON_ENV = {"PYTHONDONTWRITEBYTECODE": "1", "PYTEST_DISABLE_PLUGIN_AUTOLOAD": "1"}
 
+# V8's last words when it aborts on its own heap limit (SIGABRT, never seen by the cgroup).
+HEAP_EXHAUSTED = "JavaScript heap out of memory"
+
+# A node:test reporter that writes HEAP_EXHAUSTED once a test file's process (the runner's
+# child, whose stderr only reporters see) has printed it. Inline, so it needs no file in /box.
+_HEAP_REPORTER = (
+    "data:text/javascript,export default async function*(events){let seen=false;"
+    "for await(const e of events){"
+    'if(!seen&&e.type==="test:stderr"&&String(e.data.message).includes("'
+    + HEAP_EXHAUSTED
+    + '")){seen=true;yield "'
+    + HEAP_EXHAUSTED
+    + '\\n";}}}'
+)
+
 
 def java_flags(memory_mb: int) -> str:
     """JVM flags for a 1-core cgroup: serial GC, quick start-up, heap bounded by the cgroup.
@@ -104,17 +119,22 @@ def unit_script(
         # One node --test per file so that each report is labelled with its file: node's
         # junit reporter does not say which file a test came from.
         lines = [syntax_check(language, solution)]
+        # The runner and its child each get this heap (the flag is passed on to the child):
+        # two processes of half the limit fit in the cgroup together.
         heap = max(32, memory_mb // 2)
         for path in tests:
             if not path.endswith(".test.js"):
                 continue
             label = shlex.quote(_label(path, ".js"))
             lines.append(
-                f"rm -f /tmp/report.xml; {NODE} --max-old-space-size={heap} --test"
+                f"rm -f /tmp/report.xml /tmp/heap.txt; {NODE} --max-old-space-size={heap} --test"
                 " --test-reporter=junit --test-reporter-destination=/tmp/report.xml"
+                f" --test-reporter={shlex.quote(_HEAP_REPORTER)}"
+                " --test-reporter-destination=/tmp/heap.txt"
                 f" {shlex.quote(TESTS_DIR + '/' + path)} </dev/null >/dev/null 3>&-\n"
                 f"status $? {label}\n"
                 f"[ -f /tmp/report.xml ] && emit junit {label} /tmp/report.xml\n"
+                f"[ -s /tmp/heap.txt ] && emit heap_exhausted {label} /tmp/heap.txt\n"
             )
         return "".join(lines) + "exit 0\n"
     sources = _quoted([*solution, *(f"{TESTS_DIR}/{t}" for t in tests if t.endswith(".java"))])
@@ -145,7 +165,9 @@ def io_script(language: Language, memory_mb: int) -> str:
     if language == Language.PYTHON:
         run = f"exec {PYTHON} {entry} 3>&-"
     elif language == Language.NODE:
-        run = f"exec {NODE} --max-old-space-size={max(32, memory_mb // 2)} {entry} 3>&-"
+        # One process: its heap is the cgroup limit itself, so a memory bomb meets the cgroup
+        # (memory_limit) first, as in the sandbox's languages.py (ADR 0005).
+        run = f"exec {NODE} --max-old-space-size={max(32, memory_mb)} {entry} 3>&-"
     else:
         return f"exec {JAVA} {java_flags(memory_mb)} -cp /box/classes Main 3>&-\n"
     check = f"{PYTHON} -c {shlex.quote(_PYTHON_SYNTAX_CHECK)} {entry}"
