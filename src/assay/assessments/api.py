@@ -116,6 +116,8 @@ def _summary_fields(assessment: Assessment) -> dict[str, object]:
         "accommodations": assessment.accommodations,
         "custom_accommodation": assessment.custom_accommodation,
         "exposure_cap": assessment.exposure_cap,
+        "reviewers_per_answer": assessment.reviewers_per_answer,
+        "blind_reviewer_names": assessment.blind_reviewer_names,
         "created_at": assessment.created_at,
         "updated_at": assessment.updated_at,
     }

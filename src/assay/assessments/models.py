@@ -17,11 +17,18 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    true,
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
 from assay.db.base import Base, OrgOwnedMixin
 from assay.kit.clock import utcnow
+
+# Independent reviews each written answer gets (issue 7): at least two, so that no single
+# reviewer decides a score, and at most five, beyond which agreement barely improves.
+MIN_REVIEWERS_PER_ANSWER = 2
+MAX_REVIEWERS_PER_ANSWER = 5
+DEFAULT_REVIEWERS_PER_ANSWER = 2
 
 
 class AssessmentStatus(StrEnum):
@@ -65,6 +72,14 @@ class Assessment(OrgOwnedMixin, Base):
     accommodations: Mapped[list[int]] = mapped_column(JSON, default=list)
     custom_accommodation: Mapped[bool] = mapped_column(default=True)
     exposure_cap: Mapped[float] = mapped_column(Float, default=0.5)
+    # Human review: how many reviewers score each written answer, and whether they see a
+    # stable handle instead of the candidate's name (the server defaults fill existing rows).
+    reviewers_per_answer: Mapped[int] = mapped_column(
+        Integer,
+        default=DEFAULT_REVIEWERS_PER_ANSWER,
+        server_default=str(DEFAULT_REVIEWERS_PER_ANSWER),
+    )
+    blind_reviewer_names: Mapped[bool] = mapped_column(default=True, server_default=true())
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
 

@@ -10,7 +10,11 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstra
 
 from assay.assessments.assembly import TIME_TOLERANCE
 from assay.assessments.blueprint import SectionKind
-from assay.assessments.models import AssessmentStatus
+from assay.assessments.models import (
+    MAX_REVIEWERS_PER_ANSWER,
+    MIN_REVIEWERS_PER_ANSWER,
+    AssessmentStatus,
+)
 from assay.content.skills import SKILL_IDS
 
 # Pasted text may be far over the analysis limit (100 kB): it is truncated with a message,
@@ -33,6 +37,9 @@ Seniority = Literal["junior", "mid", "senior", "lead", "principal"]
 Language = Literal["python", "node", "java"]
 Minutes = Annotated[int, Field(ge=10, le=240)]
 PastedText = Annotated[str, Field(max_length=MAX_PASTE_CHARS)]
+ReviewersPerAnswer = Annotated[
+    int, Field(ge=MIN_REVIEWERS_PER_ANSWER, le=MAX_REVIEWERS_PER_ANSWER, strict=True)
+]
 
 
 class Strict(BaseModel):
@@ -114,6 +121,12 @@ class AssessmentUpdate(Strict):
     accommodations: Annotated[list[Literal[25, 50, 100]], Field(max_length=3)] | None = None
     custom_accommodation: bool | None = None
     exposure_cap: Annotated[float, Field(ge=0.05, le=1.0)] | None = None
+    reviewers_per_answer: ReviewersPerAnswer | None = Field(
+        default=None, description="Independent reviews each written answer needs (2..5)."
+    )
+    blind_reviewer_names: bool | None = Field(
+        default=None, description="Reviewers see a stable handle instead of the candidate's name."
+    )
     logo_data_url: Annotated[str, Field(max_length=MAX_LOGO_BYTES * 2)] | None = Field(
         default=None,
         description="A data: URL (PNG, JPEG, GIF or WebP, at most 100 kB); empty removes it.",
@@ -176,6 +189,8 @@ class AssessmentSummary(Out):
     accommodations: list[int]
     custom_accommodation: bool
     exposure_cap: float
+    reviewers_per_answer: int
+    blind_reviewer_names: bool
     created_at: datetime
     updated_at: datetime
 

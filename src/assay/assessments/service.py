@@ -258,7 +258,15 @@ def update(
 
 def _apply_settings(assessment: Assessment, changes: AssessmentUpdate) -> None:
     given = changes.model_fields_set
-    for name in ("title", "deadline", "intro", "custom_accommodation", "exposure_cap"):
+    for name in (
+        "title",
+        "deadline",
+        "intro",
+        "custom_accommodation",
+        "exposure_cap",
+        "reviewers_per_answer",
+        "blind_reviewer_names",
+    ):
         if name in given and getattr(changes, name) is not None:
             setattr(assessment, name, getattr(changes, name))
     if "deadline" in given and changes.deadline is None:

@@ -23,6 +23,7 @@ from assay.assessments.api import MAX_SEED, blueprint_out
 from assay.assessments.blueprint import LANGUAGE_TITLES, ROLE_TEMPLATES, SECTION_TITLES, SectionKind
 from assay.assessments.index import CODING_LANGUAGES
 from assay.assessments.jd import SENIORITIES, JobProfile
+from assay.assessments.models import MAX_REVIEWERS_PER_ANSWER, MIN_REVIEWERS_PER_ANSWER
 from assay.assessments.schemas import (
     MAX_LOGO_BYTES,
     AssessmentCreate,
@@ -202,6 +203,20 @@ def _first_error(exc: Exception) -> str:
     return "Weights are numbers between 0 and 1."
 
 
+def _reviewers_per_answer(form: FormData) -> int:
+    """The settings form's reviewer count, refused with a plain message unless 2..5."""
+    try:
+        count = int(str(form.get("reviewers_per_answer", "")))
+    except ValueError:
+        count = 0
+    if not MIN_REVIEWERS_PER_ANSWER <= count <= MAX_REVIEWERS_PER_ANSWER:
+        raise ValidationFailed(
+            f"Reviewers per answer must be a whole number from {MIN_REVIEWERS_PER_ANSWER} "
+            f"to {MAX_REVIEWERS_PER_ANSWER}."
+        )
+    return count
+
+
 def _get(session: DbSession, who: Any, assessment_id: uuid.UUID) -> Any:
     principal, _user = who
     return service.get_or_raise(session, principal=principal, assessment_id=assessment_id)
@@ -295,7 +310,12 @@ def settings_page(
     return render(
         request,
         "assessments/settings.html",
-        {"assessment": assessment, "message": message, "languages": CODING_LANGUAGES},
+        {
+            "assessment": assessment,
+            "message": message,
+            "languages": CODING_LANGUAGES,
+            "reviewers_range": (MIN_REVIEWERS_PER_ANSWER, MAX_REVIEWERS_PER_ANSWER),
+        },
     )
 
 
@@ -325,7 +345,10 @@ async def _save_settings(
             "integrity": {k: k in form for k in ("focus_loss", "paste", "fullscreen")},
             "accommodations": [int(str(v)) for v in form.getlist("accommodation")],
             "custom_accommodation": "custom_accommodation" in form,
+            "blind_reviewer_names": "blind_reviewer_names" in form,
         }
+        if form.get("reviewers_per_answer"):
+            changes["reviewers_per_answer"] = _reviewers_per_answer(form)
         if form.get("total_minutes"):
             changes["total_minutes"] = int(str(form["total_minutes"]))
         if form.getlist("language"):

@@ -1,11 +1,12 @@
 """Human review of written and design answers: assignment, blind review, adjudication, agreement.
 
-Each answer goes to ``reviews_per_answer`` members allowed to review, the least loaded
-first and never the same person twice. A reviewer sees the prompt, the answer and the
-rubric, nothing of the other reviews, the candidate's other scores or name. When an answer's
-reviews are all in, the results service rescores the attempt (it averages the reviewers'
-rubric shares); when reviewers disagree beyond the thresholds below an admin or owner
-adjudicates, and their levels are final.
+Each answer goes to as many members allowed to review as its assessment asks for
+(``reviewers_per_answer``, 2..5), the least loaded first and never the same person twice. A
+reviewer sees the prompt, the answer and the rubric, nothing of the other reviews or the
+candidate's other scores, and the candidate's name only when the assessment does not hide it
+(``blind_reviewer_names``). When an answer's reviews are all in, the results service rescores
+the attempt (it averages the reviewers' rubric shares); when reviewers disagree beyond the
+thresholds below an admin or owner adjudicates, and their levels are final.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from sqlalchemy.orm import Session
 from assay.accounts.models import User
 from assay.accounts.permissions import Permission, Role, allows
 from assay.accounts.service import Principal
+from assay.assessments.models import Assessment
 from assay.content.schemas import FreeTextTask
 from assay.delivery import repository as delivery_repository
 from assay.delivery.content import library_item, render_markdown
@@ -42,10 +44,15 @@ MAX_COMMENT = 4000
 ADJUDICATOR_ROLES = frozenset({Role.OWNER, Role.ADMIN})
 
 
-def reviews_per_answer() -> int:
-    """How many independent reviews an answer needs; the results service's rule is the
-    one that decides when a score stops being pending, so this follows it."""
-    return results.REVIEWS_REQUIRED
+def reviews_per_answer(assessment: Assessment | None = None) -> int:
+    """How many independent reviews an answer of ``assessment`` needs (its setting; the
+    default for none). The results service keeps the score pending until as many are in."""
+    return results.reviews_required(assessment)
+
+
+def _assessment_of(session: Session, attempt_id: uuid.UUID) -> Assessment | None:
+    assessment_id = repository.assessment_of_attempt(session, attempt_id=attempt_id)
+    return None if assessment_id is None else session.get(Assessment, assessment_id)
 
 
 @lru_cache(maxsize=1)
@@ -86,12 +93,17 @@ def _pick(
 def assign_response(
     session: Session, *, response: Response, count: int | None = None
 ) -> list[ReviewAssignment]:
-    """Top up an answer's regular assignments to ``count`` (default: reviews_per_answer()).
+    """Top up an answer's regular assignments to ``count`` (default: its assessment's
+    reviewers per answer).
 
     Returns the assignments created. Fewer are made when the organization has too few
     members allowed to review who have not reviewed this answer already.
     """
-    wanted = count if count is not None else reviews_per_answer()
+    wanted = (
+        count
+        if count is not None
+        else reviews_per_answer(_assessment_of(session, response.attempt_id))
+    )
     if wanted < 1:
         raise ValidationFailed("An answer needs at least one reviewer.")
     org = response.organization_id
@@ -157,7 +169,7 @@ def assign_pending(session: Session) -> int:
     reviewers gets them. Returns how many assignments were created."""
     created = 0
     for response in repository.finished_responses_short_of(
-        session, item_ids=sorted(free_text_item_ids()), required=reviews_per_answer()
+        session, item_ids=sorted(free_text_item_ids())
     ):
         created += len(assign_response(session, response=response))
     return created
@@ -220,8 +232,19 @@ class ReviewTask:
 
 
 def candidate_label(attempt_id: uuid.UUID) -> str:
-    """Names are always hidden from reviewers: a stable, meaningless handle instead."""
+    """What reviewers see when names are hidden: a stable, meaningless handle."""
     return f"Candidate {attempt_id.hex[:6].upper()}"
+
+
+def shown_candidate(session: Session, *, attempt_id: uuid.UUID) -> str:
+    """The candidate as reviewers see them: the handle, unless the assessment shows names
+    (and the candidate gave one)."""
+    assessment = _assessment_of(session, attempt_id)
+    if assessment is not None and not assessment.blind_reviewer_names:
+        name = repository.candidate_name_of_attempt(session, attempt_id=attempt_id)
+        if name and name.strip():
+            return name.strip()
+    return candidate_label(attempt_id)
 
 
 def _assignment_or_raise(
@@ -249,7 +272,8 @@ def _response_or_raise(session: Session, assignment: ReviewAssignment) -> Respon
 
 
 def review_task(session: Session, *, principal: Principal, assignment_id: uuid.UUID) -> ReviewTask:
-    """One assignment as its reviewer sees it (blind to other reviews, scores and name)."""
+    """One assignment as its reviewer sees it (blind to other reviews and scores, and to
+    the name unless the assessment shows it)."""
     assignment = _assignment_or_raise(session, principal=principal, assignment_id=assignment_id)
     response = _response_or_raise(session, assignment)
     task = free_text_task(assignment.item_id)
@@ -273,7 +297,7 @@ def review_task(session: Session, *, principal: Principal, assignment_id: uuid.U
         task=task,
         prompt_html=render_markdown(task.prompt),
         answer=_answer_text(response),
-        candidate_label=candidate_label(assignment.attempt_id),
+        candidate_label=shown_candidate(session, attempt_id=assignment.attempt_id),
         own_review=repository.review_of(
             session, organization_id=assignment.organization_id, assignment_id=assignment.id
         ),
@@ -301,7 +325,8 @@ def queue(session: Session, *, principal: Principal) -> list[QueueEntry]:
             title = free_text_task(assignment.item_id).title
         except NotFound:
             title = assignment.item_id
-        entries.append(QueueEntry(assignment, title, candidate_label(assignment.attempt_id)))
+        shown = shown_candidate(session, attempt_id=assignment.attempt_id)
+        entries.append(QueueEntry(assignment, title, shown))
     return entries
 
 
@@ -403,7 +428,10 @@ def _settle(
         session, organization_id=org, response_id=response.id
     )
     regular = [a for a in everyone if not a.adjudication]
-    complete = all(a.status is ReviewStatus.DONE for a in regular) and len(regular) > 0
+    # Complete once the assessment's number of reviews is in (and any extra ones asked for):
+    # before that the score stays pending and a disagreement is not yet worth an adjudicator.
+    required = reviews_per_answer(_assessment_of(session, assignment.attempt_id))
+    complete = len(regular) >= required and all(a.status is ReviewStatus.DONE for a in regular)
     if assignment.adjudication:
         results.recompute(session, attempt_id=assignment.attempt_id)
         return SubmitOutcome(review, complete, None, None, final=True)

@@ -111,7 +111,8 @@ def assign_attempt(
 def get_assignment(
     assignment_id: uuid.UUID, session: DbSession, principal: ApiPrincipal
 ) -> ReviewTaskOut:
-    """The prompt, the answer and the rubric; never other reviews, scores or the name."""
+    """The prompt, the answer and the rubric; never other reviews or scores, and the name
+    only when the assessment shows names to reviewers."""
     return task_out(review.review_task(session, principal=principal, assignment_id=assignment_id))
 
 

@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from assay.accounts.models import User
-from assay.assessments.models import Form
+from assay.assessments.models import Assessment, Form
 from assay.delivery.models import Attempt, Candidate, Invitation, Response
 from assay.results.models import Review, ReviewAssignment, ReviewStatus
 
@@ -110,11 +110,10 @@ def get_response(
     )
 
 
-def finished_responses_short_of(
-    session: Session, *, item_ids: Sequence[str], required: int
-) -> Sequence[Response]:
-    """Answers to ``item_ids`` in finished attempts with fewer than ``required`` regular
-    (non-adjudication) assignments, across organizations (for the periodic sweep)."""
+def finished_responses_short_of(session: Session, *, item_ids: Sequence[str]) -> Sequence[Response]:
+    """Answers to ``item_ids`` in finished attempts with fewer regular (non-adjudication)
+    assignments than their assessment's reviewers per answer, across organizations (for the
+    periodic sweep)."""
     assigned = (
         select(func.count())
         .where(
@@ -127,10 +126,12 @@ def finished_responses_short_of(
     return session.scalars(
         select(Response)
         .join(Attempt, Attempt.id == Response.attempt_id)
+        .join(Form, Form.id == Attempt.form_id)
+        .join(Assessment, Assessment.id == Form.assessment_id)
         .where(
             Attempt.finished_at.is_not(None),
             Response.item_id.in_(item_ids),
-            assigned < required,
+            assigned < Assessment.reviewers_per_answer,
         )
         .order_by(Response.updated_at, Response.id)
     ).all()

@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 
 from assay.accounts.permissions import Permission
 from assay.accounts.service import Principal
-from assay.assessments.models import Assessment, Form
+from assay.assessments.models import DEFAULT_REVIEWERS_PER_ANSWER, Assessment, Form
 from assay.content.schemas import (
     ChoiceItem,
     CodeReviewTask,
@@ -45,8 +45,6 @@ from assay.scoring import classical, irt
 from assay.scoring.responses import Response as ScoredResponse
 from assay.scoring.responses import ResponseTable
 
-# Each free-text answer needs this many independent reviews before it counts.
-REVIEWS_REQUIRED = 2
 OVERALL = "__overall__"
 # Below this many candidates a percentile is shown with a warning beside it (docs/scoring.md).
 SMALL_NORM_GROUP = 100
@@ -58,6 +56,14 @@ THIN_EVIDENCE_SE = 25.0
 def too_little_evidence(entry: dict[str, Any] | None) -> bool:
     """Whether a stored skill score {"score", "se", ...} is too uncertain to show as a number."""
     return entry is not None and float(entry.get("se", 0.0)) > THIN_EVIDENCE_SE
+
+
+def reviews_required(assessment: Assessment | None) -> int:
+    """Independent reviews a written answer needs before its score counts: the assessment's
+    reviewers per answer (the default when the assessment is gone)."""
+    return (
+        assessment.reviewers_per_answer if assessment is not None else DEFAULT_REVIEWERS_PER_ANSWER
+    )
 
 
 def profile_skills(assessment: Assessment) -> list[str]:
@@ -96,6 +102,7 @@ def _outcome(
     item: ContentItem,
     response: Response | None,
     reviews: list[dict[str, Any]],
+    required: int,
     awaiting_adjudication: bool = False,
 ) -> rules.ItemOutcome:
     if isinstance(item, CodingTaskMeta | SqlTaskMeta):
@@ -113,7 +120,7 @@ def _outcome(
         outcome = rules.score_free_text(
             item,
             reviews,
-            required=REVIEWS_REQUIRED,
+            required=required,
             awaiting_adjudication=awaiting_adjudication,
         )
     return outcome
@@ -238,6 +245,7 @@ def score_items(session: Session, *, attempt: Attempt, form: Form) -> list[ItemS
         )
     }
     reviews = _reviews_by_item(session, attempt)
+    required = reviews_required(session.get(Assessment, form.assessment_id))
     awaiting = review_repository.items_awaiting_adjudication(
         session, organization_id=attempt.organization_id, attempt_id=attempt.id
     )
@@ -256,6 +264,7 @@ def score_items(session: Session, *, attempt: Attempt, form: Form) -> list[ItemS
             item=item,
             response=responses.get(item_id),
             reviews=reviews[item_id],
+            required=required,
             awaiting_adjudication=item_id in awaiting,
         )
         row = existing.get(item_id) or ItemScore(
