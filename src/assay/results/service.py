@@ -719,6 +719,11 @@ class ReliabilitySummary:
         )
 
 
+# Alpha from a handful of candidates swings wildly; below this many on one form, use the
+# marginal reliability over everyone instead.
+MIN_FORM_GROUP_FOR_ALPHA = 20
+
+
 def reliability(
     session: Session, *, principal: Principal, assessment_id: uuid.UUID
 ) -> ReliabilitySummary:
@@ -745,7 +750,7 @@ def reliability(
         forms[item_set] += 1
     if forms:
         common, count = max(forms.items(), key=lambda pair: pair[1])
-        if count >= 3 and len(common) >= 2:
+        if count >= MIN_FORM_GROUP_FOR_ALPHA and len(common) >= 2:
             table = ResponseTable.from_responses(
                 ScoredResponse(candidate=str(s.attempt_id), item=s.item_id, score=s.score)
                 for s in items
