@@ -279,3 +279,36 @@ def test_leaked_solutions_are_registered_by_content_managers_for_their_own_organ
         ],
     )
     assert [p.kind for p in pairs] == []
+
+
+def test_a_solution_that_refers_to_the_test_framework_is_shown_for_a_person(
+    client: TestClient, db: Session, org: OrgFixture
+) -> None:
+    assessment = make_assessment(db, org)
+    tampering = started_attempt(db, org, assessment)
+    ordinary = started_attempt(db, org, assessment)
+    patched = ORIGINAL + "\n\nimport _pytest.runner  # quiet\n\nos_exit = __import__('os')._exit\n"
+    _coding_answer(db, org, tampering, patched)
+    _coding_answer(db, org, ordinary, INDEPENDENT)
+    key = api_key_for(db, org, "recruiter")
+    found = client.get(f"/api/v1/attempts/{tampering.id}/integrity", headers=bearer(key))
+    assert found.status_code == 200, found.text
+    framework = [s for s in found.json() if s["kind"] == "test_framework_reference"]
+    line = ORIGINAL.count("\n") + 3
+    assert [(s["detail"]["file"], s["detail"]["line"]) for s in framework] == [
+        ("cache.py", line),
+        ("cache.py", line + 2),
+    ]
+    assert framework[0]["title"] == (
+        "The solution refers to the test framework; a person should look"
+    )
+    assert f"cache.py:{line}" in framework[0]["evidence"]
+    assert "import _pytest.runner" in framework[0]["evidence"]
+    clean = client.get(f"/api/v1/attempts/{ordinary.id}/integrity", headers=bearer(key))
+    assert [s for s in clean.json() if s["kind"] == "test_framework_reference"] == []
+    page = _signed_in(client, org).get(f"/attempts/{tampering.id}/integrity")
+    assert page.status_code == 200
+    assert page.text.count('data-signal="test_framework_reference"') == 2
+    assert "References to the test framework" in page.text
+    assert f"cache.py:{line}" in page.text
+    assert "cheat" not in page.text.lower()

@@ -160,6 +160,23 @@ def get_pair(
     )
 
 
+def graded_submissions(
+    session: Session, *, organization_id: uuid.UUID, submission_ids: Collection[uuid.UUID]
+) -> Sequence[Submission]:
+    """The organization's graded submissions among these ids, oldest first."""
+    if not submission_ids:
+        return []
+    return session.scalars(
+        select(Submission)
+        .where(
+            Submission.organization_id == organization_id,
+            Submission.id.in_(list(submission_ids)),
+            Submission.status == SubmissionStatus.GRADED,
+        )
+        .order_by(Submission.created_at, Submission.id)
+    ).all()
+
+
 def graded_without_fingerprint(session: Session, *, limit: int) -> Sequence[uuid.UUID]:
     """Graded submissions the fingerprint job has not reached yet (for the sweep)."""
     fingerprinted = select(SubmissionFingerprint.submission_id)

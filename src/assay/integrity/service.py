@@ -34,6 +34,7 @@ from assay.integrity.models import (
     SimilarityRun,
     SubmissionFingerprint,
 )
+from assay.integrity.tampering import framework_references
 from assay.integrity.threshold import DEFAULT_FLOOR, estimate_threshold
 from assay.jobs import enqueue_after_commit
 from assay.kit.clock import utcnow
@@ -46,6 +47,8 @@ MAX_LEAKED_BYTES = 256 * 1024
 # (and more than COMMON_MIN of them) are the task's idiom, not evidence.
 ANONYMOUS_COMMON_FRACTION = 0.2
 ANONYMOUS_COMMON_MIN = 10
+# A solution that patches the framework in many places needs a person after the first few lines.
+MAX_FRAMEWORK_FINDINGS = 20
 
 
 # --- fingerprinting ------------------------------------------------------------------------
@@ -594,7 +597,7 @@ class Signal:
     """One integrity signal with its evidence: something for a person to look at."""
 
     kind: str  # similarity | focus_loss | paste | fullscreen_exit | ip_change | second_browser
-    # | browser_change | answer_copying | rushed_answer
+    # | browser_change | answer_copying | rushed_answer | test_framework_reference
     title: str
     evidence: str  # one sentence a reviewer reads
     at: datetime | None = None
@@ -686,6 +689,7 @@ def integrity_signals(
         r.submission_id for r in responses if r.attempt_id == attempt_id and r.submission_id
     }
     signals.extend(_similarity_signals(session, organization_id, own_submissions))
+    signals.extend(_framework_signals(session, organization_id, own_submissions))
     for flag in choices.copying_flags(responses):
         if attempt_id not in (flag.attempt_a, flag.attempt_b):
             continue
@@ -809,6 +813,39 @@ def _similarity_signals(
                 pair_id=pair.id,
             )
         )
+    return signals
+
+
+def _framework_signals(
+    session: Session, organization_id: uuid.UUID, submission_ids: set[uuid.UUID]
+) -> list[Signal]:
+    """One signal per line of a graded solution that refers to the test framework."""
+    signals = []
+    for submission in repository.graded_submissions(
+        session, organization_id=organization_id, submission_ids=submission_ids
+    ):
+        findings = framework_references(submission.files, submission.language)
+        for finding in findings[:MAX_FRAMEWORK_FINDINGS]:
+            signals.append(
+                Signal(
+                    kind="test_framework_reference",
+                    title="The solution refers to the test framework; a person should look",
+                    evidence=(
+                        f"{finding.file}:{finding.line} of task {submission.task_id} "
+                        f"{finding.what}: {finding.excerpt}"
+                    ),
+                    at=submission.created_at,
+                    detail={
+                        "submission_id": str(submission.id),
+                        "task_id": submission.task_id,
+                        "file": finding.file,
+                        "line": finding.line,
+                        "what": finding.what,
+                        "excerpt": finding.excerpt,
+                        "findings_in_submission": len(findings),
+                    },
+                )
+            )
     return signals
 
 

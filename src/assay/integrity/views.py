@@ -19,6 +19,7 @@ router = APIRouter(include_in_schema=False)
 # The panel's sections, in the order a reviewer reads them; every kind the service emits.
 PANEL_SECTIONS: tuple[tuple[str, str], ...] = (
     ("similarity", "Code similarity"),
+    ("test_framework_reference", "References to the test framework"),
     ("answer_copying", "Answer copying"),
     ("rushed_answer", "Answers faster than reading"),
     ("paste", "Pastes"),
