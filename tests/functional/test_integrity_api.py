@@ -310,5 +310,6 @@ def test_a_solution_that_refers_to_the_test_framework_is_shown_for_a_person(
     assert page.status_code == 200
     assert page.text.count('data-signal="test_framework_reference"') == 2
     assert "References to the test framework" in page.text
-    assert f"cache.py:{line}" in page.text
+    assert f"<code>cache.py:{line}</code>" in page.text
+    assert "<code>import _pytest.runner  # quiet</code>" in page.text
     assert "cheat" not in page.text.lower()
