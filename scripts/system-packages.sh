@@ -9,7 +9,7 @@ set -euo pipefail
 RUN_PACKAGES=(
   python3 python3-venv python3-dev gcc make git
   bubblewrap python3-seccomp libseccomp2
-  python3-pytest nodejs default-jdk-headless junit5
+  python3-pytest python3-pytest-timeout nodejs default-jdk-headless junit5
   libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core
 )
 TEST_PACKAGES=(postgresql redis-server chromium npm poppler-utils)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import math
 import re
 import signal
 import zipfile
@@ -41,6 +42,11 @@ _PARAMS = re.compile(r"\[.*\]$")
 _RUN_FAILURES = (Verdict.TIME_LIMIT, Verdict.MEMORY_LIMIT, Verdict.OUTPUT_LIMIT)
 # How node:test's junit report describes a test file whose process died of SIGABRT.
 _NODE_ABORTED = "signal: 'SIGABRT'"
+# How each runner reports a test stopped by its per-test timeout: pytest-timeout's failure
+# message, node:test's failure type, JUnit's exception type.
+_PYTEST_TIMEOUT = "Failed: Timeout >"
+_NODE_TIMEOUT = "testTimeoutFailure"
+_JUNIT_TIMEOUT = "java.util.concurrent.TimeoutException"
 
 
 def limits_for(manifest: CodingManifest, language: Language, *, cpu: float | None = None) -> Limits:
@@ -52,6 +58,15 @@ def limits_for(manifest: CodingManifest, language: Language, *, cpu: float | Non
         memory_mb=manifest.memory_mb,
         pids=128 if language == Language.JAVA else 64,
     )
+
+
+def per_test_timeout(cpu_seconds: float) -> int:
+    """Seconds one unit test may run: half the suite's CPU limit, at least 2 s.
+
+    Half, so that a looping test leaves the rest of the suite CPU time to finish; the
+    suite's own limits stay as the backstop (two looping tests still exhaust them).
+    """
+    return max(2, math.ceil(cpu_seconds / 2))
 
 
 def grade_unit(
@@ -91,10 +106,17 @@ def _run_unit(
     *,
     cpu: float | None = None,
 ) -> WrappedRun:
-    script = unit_script(language, solution, tests, manifest.memory_mb)
+    limits = limits_for(manifest, language, cpu=cpu)
+    script = unit_script(
+        language,
+        solution,
+        tests,
+        manifest.memory_mb,
+        test_timeout=per_test_timeout(limits.cpu_seconds),
+    )
     laid_out = {**encode(solution), **{f"{TESTS_DIR}/{p}": c.encode() for p, c in tests.items()}}
     env = PYTHON_ENV if language == Language.PYTHON else {}
-    return run_wrapper(sandbox, script, laid_out, limits_for(manifest, language, cpu=cpu), env)
+    return run_wrapper(sandbox, script, laid_out, limits, env)
 
 
 def _unit_outcomes(
@@ -140,7 +162,14 @@ def _case_verdict(case: JUnitCase, detail: str, test_file_stderr: bytes) -> Verd
         return Verdict.RUNTIME_ERROR
     if _NODE_ABORTED in detail and _heap_exhausted(signal.SIGABRT, test_file_stderr):
         return Verdict.MEMORY_LIMIT
+    if _timed_out(case):
+        return Verdict.TIME_LIMIT
     return Verdict.WRONG_ANSWER if is_assertion(case) else Verdict.RUNTIME_ERROR
+
+
+def _timed_out(case: JUnitCase) -> bool:
+    """Whether the runner stopped this test at its per-test timeout."""
+    return case.message.startswith(_PYTEST_TIMEOUT) or case.type in (_NODE_TIMEOUT, _JUNIT_TIMEOUT)
 
 
 def _run_verdict(result: RunResult) -> Verdict:

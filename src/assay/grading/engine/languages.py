@@ -101,14 +101,26 @@ def syntax_check(language: Language, solution: Iterable[str]) -> str:
 
 
 def unit_script(
-    language: Language, solution: Iterable[str], tests: Iterable[str], memory_mb: int
+    language: Language,
+    solution: Iterable[str],
+    tests: Iterable[str],
+    memory_mb: int,
+    *,
+    test_timeout: int,
 ) -> str:
-    """The wrapper script that runs a unit-test suite and emits its JUnit XML on fd 3."""
+    """The wrapper script that runs a unit-test suite and emits its JUnit XML on fd 3.
+
+    `test_timeout` (seconds) bounds each test, so one looping test fails alone rather than
+    running the whole suite into the sandbox's limits.
+    """
     solution = sorted(solution)
     tests = sorted(tests)
     if language == Language.PYTHON:
         return syntax_check(language, solution) + (
             f"{PYTHON} -m pytest -q --tb=short --show-capture=no -p no:cacheprovider"
+            # The signal method interrupts the test and carries on; the thread method would
+            # end the whole process, and the report with it.
+            f" -p pytest_timeout --timeout={test_timeout} --timeout-method=signal"
             " --continue-on-collection-errors -o junit_family=xunit1"
             f" --junitxml=/tmp/report.xml {TESTS_DIR} </dev/null >/dev/null 3>&-\n"
             "status $? -\n"
@@ -128,6 +140,7 @@ def unit_script(
             label = shlex.quote(_label(path, ".js"))
             lines.append(
                 f"rm -f /tmp/report.xml /tmp/heap.txt; {NODE} --max-old-space-size={heap} --test"
+                f" --test-timeout={test_timeout * 1000}"
                 " --test-reporter=junit --test-reporter-destination=/tmp/report.xml"
                 f" --test-reporter={shlex.quote(_HEAP_REPORTER)}"
                 " --test-reporter-destination=/tmp/heap.txt"
@@ -147,7 +160,12 @@ def unit_script(
         "  emit compile_error - /tmp/compile.txt; exit 0\n"
         "fi\n"
         f"{JAVA} {flags} -jar {JUNIT_CONSOLE} --class-path /tmp/classes --scan-class-path"
-        " --reports-dir /tmp/reports --disable-banner --details=none </dev/null >/dev/null 3>&-\n"
+        " --reports-dir /tmp/reports --disable-banner --details=none"
+        # A test still running at its timeout is abandoned in its own thread, not awaited.
+        f" --config {shlex.quote(f'junit.jupiter.execution.timeout.default={test_timeout} s')}"
+        " --config junit.jupiter.execution.timeout.mode=enabled"
+        " --config junit.jupiter.execution.timeout.thread.mode.default=SEPARATE_THREAD"
+        " </dev/null >/dev/null 3>&-\n"
         "status $? -\n"
         "[ -f /tmp/reports/TEST-junit-jupiter.xml ] &&"
         " emit junit - /tmp/reports/TEST-junit-jupiter.xml\n"

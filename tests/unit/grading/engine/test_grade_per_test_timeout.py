@@ -1,0 +1,74 @@
+"""Per-test timeouts: a looping test fails alone, as time_limit; the others keep their results."""
+
+import pytest
+
+from assay.grading.engine import grade, messages
+from assay.grading.engine.coding import per_test_timeout
+from assay.grading.sandbox import Verdict
+
+pytestmark = pytest.mark.sandbox
+
+FIXTURES = "tests/fixtures/tasks"
+
+
+def test_per_test_timeout_is_half_the_limit_and_at_least_two_seconds():
+    assert per_test_timeout(10) == 5
+    assert per_test_timeout(5) == 3
+    assert per_test_timeout(2) == 2
+
+
+@pytest.mark.parametrize(
+    ("task", "language", "looping", "passing"),
+    [
+        (
+            "py-unit-countdown",
+            "python",
+            "test_countdown::test_countdown_reaches_zero",
+            {
+                "test_countdown::test_total_of_a_few_numbers",
+                "test_countdown::test_total_of_nothing",
+            },
+        ),
+        (
+            # A synchronous loop blocks its file's event loop: node times out the whole file.
+            "node-unit-countdown",
+            "node",
+            "countdown.test",
+            {"total.test::totals a few numbers", "total.test::totals nothing"},
+        ),
+        (
+            "java-unit-countdown",
+            "java",
+            "CountdownTest::countdownReachesZero",
+            {"CountdownTest::totalOfAFewNumbers", "CountdownTest::totalOfNothing"},
+        ),
+    ],
+)
+def test_only_the_looping_test_hits_the_time_limit(
+    load_task, sandbox, task, language, looping, passing
+):
+    package = load_task(f"{FIXTURES}/{task}")
+    solution = package.mutants(language)["loops-forever"]
+    report = grade(package, solution, language=language, sandbox=sandbox)
+    by_name = {t.name: t for t in report.tests}
+    assert set(by_name) == {looping, *passing}, [(t.name, t.detail[:200]) for t in report.tests]
+    assert by_name[looping].verdict == Verdict.TIME_LIMIT, by_name[looping].detail
+    assert by_name[looping].message == messages.for_verdict(Verdict.TIME_LIMIT, suite="hidden")
+    assert all(by_name[name].verdict == Verdict.ACCEPTED for name in passing)
+    assert report.verdict == Verdict.TIME_LIMIT
+    assert report.score == pytest.approx(3 / 4)  # the passing tests weigh 2 + 1 of 4
+
+
+@pytest.mark.parametrize(
+    ("task", "language"),
+    [
+        ("py-unit-countdown", "python"),
+        ("node-unit-countdown", "node"),
+        ("java-unit-countdown", "java"),
+    ],
+)
+def test_reference_passes_with_the_timeout_in_place(load_task, sandbox, task, language):
+    package = load_task(f"{FIXTURES}/{task}")
+    report = grade(package, package.reference(language), language=language, sandbox=sandbox)
+    assert report.verdict == Verdict.ACCEPTED, [t.detail for t in report.tests if not t.passed]
+    assert report.score == 1.0
