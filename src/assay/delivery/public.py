@@ -22,6 +22,8 @@ from sqlalchemy.orm import Session
 
 from assay.accounts.permissions import Permission
 from assay.accounts.service import Principal
+from assay.assessments import repository as assessments_repository
+from assay.assessments import service as assessments_service
 from assay.assessments.models import Assessment, AssessmentStatus
 from assay.config import get_settings
 from assay.delivery import repository, service
@@ -45,7 +47,7 @@ def join_url(link: PublicLink) -> str:
 def public_link_of(
     session: Session, *, principal: Principal, assessment_id: uuid.UUID
 ) -> PublicLink | None:
-    service.get_assessment_or_raise(session, principal=principal, assessment_id=assessment_id)
+    assessments_service.get_or_raise(session, principal=principal, assessment_id=assessment_id)
     return repository.public_link_of(
         session, organization_id=principal.organization_id, assessment_id=assessment_id
     )
@@ -87,7 +89,7 @@ def open_public(session: Session, *, slug: str) -> tuple[PublicLink, Assessment]
     link = repository.public_link_by_slug(session, slug)
     if link is None or not link.enabled:
         raise NotFound(NOT_FOUND, code="invalid_link")
-    assessment = repository.get_assessment(
+    assessment = assessments_repository.get_assessment(
         session, organization_id=link.organization_id, assessment_id=link.assessment_id
     )
     if assessment is None:

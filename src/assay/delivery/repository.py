@@ -19,19 +19,9 @@ from assay.delivery.models import (
     Response,
     SaveReceipt,
 )
-from assay.grading.models import GradingResult, Submission
+from assay.grading.models import GradingResult
 from assay.mail.models import MailMessage
 from assay.results.models import ReviewAssignment, ReviewStatus
-
-
-def get_assessment(
-    session: Session, *, organization_id: uuid.UUID, assessment_id: uuid.UUID
-) -> Assessment | None:
-    return session.scalar(
-        select(Assessment).where(
-            Assessment.organization_id == organization_id, Assessment.id == assessment_id
-        )
-    )
 
 
 def get_form(session: Session, *, organization_id: uuid.UUID, form_id: uuid.UUID) -> Form | None:
@@ -158,16 +148,6 @@ def list_events(
         )
         .order_by(IntegrityEvent.server_at, IntegrityEvent.id)
     ).all()
-
-
-def get_submission(
-    session: Session, *, organization_id: uuid.UUID, submission_id: uuid.UUID
-) -> Submission | None:
-    return session.scalar(
-        select(Submission).where(
-            Submission.organization_id == organization_id, Submission.id == submission_id
-        )
-    )
 
 
 def results_of(

@@ -22,6 +22,8 @@ from sqlalchemy.orm import Session
 
 from assay.accounts.permissions import Permission
 from assay.accounts.service import Principal
+from assay.assessments import repository as assessments_repository
+from assay.assessments import service as assessments_service
 from assay.assessments.blueprint import SECTION_TITLES, SectionKind
 from assay.assessments.models import Assessment, AssessmentStatus, Form
 from assay.config import get_settings
@@ -44,6 +46,7 @@ from assay.errors import (
     PayloadTooLarge,
     ValidationFailed,
 )
+from assay.grading import repository as grading_repository
 from assay.kit.clock import utcnow
 from assay.kit.hashing import token_digest
 from assay.kit.ids import new_token
@@ -85,18 +88,6 @@ def state_of(
 # --- inviting ------------------------------------------------------------------------------
 
 
-def get_assessment_or_raise(
-    session: Session, *, principal: Principal, assessment_id: uuid.UUID
-) -> Assessment:
-    principal.require(Permission.VIEW_ASSESSMENTS)
-    assessment = repository.get_assessment(
-        session, organization_id=principal.organization_id, assessment_id=assessment_id
-    )
-    if assessment is None:
-        raise NotFound("No such assessment in your organization.")
-    return assessment
-
-
 def link_for(token: str) -> str:
     return f"{get_settings().base_url}/take/{token}"
 
@@ -116,7 +107,9 @@ def invite(
 ) -> tuple[Candidate, Invitation, str]:
     """Invite one person; the link goes out by mail (SMTP) or to the outbox."""
     principal.require(Permission.MANAGE_CANDIDATES)
-    assessment = get_assessment_or_raise(session, principal=principal, assessment_id=assessment_id)
+    assessment = assessments_service.get_or_raise(
+        session, principal=principal, assessment_id=assessment_id
+    )
     if assessment.status is AssessmentStatus.CLOSED:
         raise Conflict("This assessment is closed; reopen it to invite.", code="assessment_closed")
     if assessment.deadline is not None and assessment.deadline <= utcnow():
@@ -257,7 +250,9 @@ def import_candidates(
 ) -> tuple[list[CsvRow], list[Candidate]]:
     """Preview (commit=False) or invite every valid row; invalid rows are reported, not sent."""
     principal.require(Permission.MANAGE_CANDIDATES)
-    assessment = get_assessment_or_raise(session, principal=principal, assessment_id=assessment_id)
+    assessment = assessments_service.get_or_raise(
+        session, principal=principal, assessment_id=assessment_id
+    )
     rows = parse_candidate_csv(csv_text)
     for row in rows:
         if not row.errors and repository.find_candidate_by_email(
@@ -338,7 +333,7 @@ def list_candidates(
     session: Session, *, principal: Principal, assessment_id: uuid.UUID
 ) -> list[CandidateRecord]:
     principal.require(Permission.MANAGE_CANDIDATES)
-    get_assessment_or_raise(session, principal=principal, assessment_id=assessment_id)
+    assessments_service.get_or_raise(session, principal=principal, assessment_id=assessment_id)
     now = utcnow()
     return [
         CandidateRecord(c, i, a, state_of(c, i, a, now=now))
@@ -431,7 +426,7 @@ def resolve(session: Session, *, token: str) -> Access:
         )
     if invitation.revoked_at is not None:
         raise Gone("This invitation was withdrawn by the employer.", code="invitation_revoked")
-    assessment = repository.get_assessment(
+    assessment = assessments_repository.get_assessment(
         session, organization_id=invitation.organization_id, assessment_id=candidate.assessment_id
     )
     if assessment is None:
@@ -1114,7 +1109,7 @@ def delete_data(session: Session, *, access: Access) -> None:
                 }
             )
             if response.submission_id is not None:
-                submission = repository.get_submission(
+                submission = grading_repository.get_submission(
                     session,
                     organization_id=access.organization_id,
                     submission_id=response.submission_id,
@@ -1170,7 +1165,7 @@ def send_reminder(session: Session, *, invitation_id: uuid.UUID) -> bool:
     )
     if candidate is None or candidate.deleted_at is not None:
         return False
-    assessment = repository.get_assessment(
+    assessment = assessments_repository.get_assessment(
         session, organization_id=invitation.organization_id, assessment_id=candidate.assessment_id
     )
     if assessment is None:
@@ -1199,7 +1194,7 @@ def close_overdue(session: Session, *, attempt_id: uuid.UUID) -> None:
     )
     if candidate is None:
         return
-    assessment = repository.get_assessment(
+    assessment = assessments_repository.get_assessment(
         session, organization_id=attempt.organization_id, assessment_id=candidate.assessment_id
     )
     if assessment is None:
@@ -1223,7 +1218,7 @@ def resolve_for_candidate(session: Session, *, candidate_id: uuid.UUID) -> Acces
     invitation = repository.get_invitation_of(
         session, organization_id=candidate.organization_id, candidate_id=candidate.id
     )
-    assessment = repository.get_assessment(
+    assessment = assessments_repository.get_assessment(
         session, organization_id=candidate.organization_id, assessment_id=candidate.assessment_id
     )
     if invitation is None or assessment is None:

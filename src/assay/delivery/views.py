@@ -12,6 +12,7 @@ from fastapi import APIRouter, Form, Path, Request
 from pydantic import ValidationError
 from starlette.responses import RedirectResponse, Response
 
+from assay.assessments import service as assessments_service
 from assay.delivery import public, service
 from assay.delivery.api import set_browser_cookie
 from assay.delivery.content import item_view
@@ -132,7 +133,7 @@ def _candidates_page(
     **extra: Any,
 ) -> Response:
     principal, _user = who
-    assessment = service.get_assessment_or_raise(
+    assessment = assessments_service.get_or_raise(
         session, principal=principal, assessment_id=assessment_id
     )
     records = service.list_candidates(session, principal=principal, assessment_id=assessment_id)
@@ -247,7 +248,7 @@ def _candidate_page(
 ) -> Response:
     principal, _user = who
     record = service.describe(session, principal=principal, candidate_id=candidate_id)
-    assessment = service.get_assessment_or_raise(
+    assessment = assessments_service.get_or_raise(
         session, principal=principal, assessment_id=record.candidate.assessment_id
     )
     context = {

@@ -35,16 +35,6 @@ def get_submission_for_job(session: Session, submission_id: uuid.UUID) -> Submis
     return session.get(Submission, submission_id)
 
 
-def get_submission(
-    session: Session, *, organization_id: uuid.UUID, submission_id: uuid.UUID
-) -> Submission | None:
-    return session.scalar(
-        select(Submission).where(
-            Submission.organization_id == organization_id, Submission.id == submission_id
-        )
-    )
-
-
 def get_fingerprint_of(session: Session, submission_id: uuid.UUID) -> SubmissionFingerprint | None:
     """For jobs, which carry only the submission id; the row itself names its organization."""
     return session.scalar(

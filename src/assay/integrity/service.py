@@ -19,7 +19,9 @@ from sqlalchemy.orm import Session
 
 from assay.accounts.permissions import Permission
 from assay.accounts.service import Principal
+from assay.assessments import repository as assessments_repository
 from assay.errors import NotFound, ValidationFailed
+from assay.grading import repository as grading_repository
 from assay.grading.models import Submission
 from assay.integrity import choices, hooks, repository
 from assay.integrity.choices import CopyingFlag, SpeedFlag
@@ -524,7 +526,7 @@ def pair_view(session: Session, *, principal: Principal, pair_id: uuid.UUID) -> 
 def _own_submission(
     session: Session, organization_id: uuid.UUID, submission_id: uuid.UUID
 ) -> Submission:
-    submission = repository.get_submission(
+    submission = grading_repository.get_submission(
         session, organization_id=organization_id, submission_id=submission_id
     )
     if submission is None:
@@ -647,9 +649,7 @@ def assessment_integrity(
 def _assessment_or_raise(
     session: Session, *, organization_id: uuid.UUID, assessment_id: uuid.UUID
 ) -> None:
-    from assay.delivery import repository as delivery  # noqa: PLC0415
-
-    found = delivery.get_assessment(
+    found = assessments_repository.get_assessment(
         session, organization_id=organization_id, assessment_id=assessment_id
     )
     if found is None:

@@ -20,9 +20,9 @@ from sqlalchemy.orm import Session
 
 from assay.accounts.permissions import Permission
 from assay.accounts.service import Principal
+from assay.assessments import repository as assessments_repository
 from assay.assessments.models import Form
 from assay.content.schemas import ChoiceItem, ContentItem
-from assay.delivery import repository as delivery_repository
 from assay.delivery.models import Attempt, Response
 from assay.errors import NotFound
 from assay.results.models import ItemCalibration, ItemScore, ScoreStatus
@@ -144,7 +144,7 @@ def analyse(
     principal.require(Permission.MANAGE_CONTENT)
     org = principal.organization_id
     if assessment_id is not None and (
-        delivery_repository.get_assessment(
+        assessments_repository.get_assessment(
             session, organization_id=org, assessment_id=assessment_id
         )
         is None

@@ -23,9 +23,9 @@ from sqlalchemy.orm import Session
 from assay.accounts.models import User
 from assay.accounts.permissions import Permission, Role, allows
 from assay.accounts.service import Principal
+from assay.assessments import repository as assessments_repository
 from assay.assessments.models import Assessment
 from assay.content.schemas import FreeTextTask
-from assay.delivery import repository as delivery_repository
 from assay.delivery.content import library_item, render_markdown
 from assay.delivery.models import Attempt, Response
 from assay.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
@@ -524,7 +524,7 @@ def agreement_report(
     principal.require(Permission.VIEW_RESULTS)
     org = principal.organization_id
     if (
-        delivery_repository.get_assessment(
+        assessments_repository.get_assessment(
             session, organization_id=org, assessment_id=assessment_id
         )
         is None

@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 
 from assay.accounts.permissions import Permission
 from assay.accounts.service import Principal
+from assay.assessments import repository as assessments_repository
 from assay.assessments.models import DEFAULT_REVIEWERS_PER_ANSWER, Assessment, Form
 from assay.content.schemas import (
     ChoiceItem,
@@ -533,7 +534,7 @@ class RankingQuery:
 def _assessment_or_raise(
     session: Session, *, principal: Principal, assessment_id: uuid.UUID
 ) -> Assessment:
-    assessment = delivery_repository.get_assessment(
+    assessment = assessments_repository.get_assessment(
         session, organization_id=principal.organization_id, assessment_id=assessment_id
     )
     if assessment is None:
