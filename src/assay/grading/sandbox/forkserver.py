@@ -9,11 +9,13 @@ It is started by the host with ``python -I -S`` and an AF_UNIX SOCK_SEQPACKET so
 command line. Each message is JSON, with descriptors passed alongside (SCM_RIGHTS):
 
 - ``{"id": I, "op": "fork", "mkdir": [...], "write": [[file, value], ...], "procs_files":
-  [...], "uid": N}`` with eight descriptors (stdin, stdout, stderr and report ends, the
-  seccomp filter, bubblewrap's status, the orders and the errors pipes): makes the run's
-  cgroup directories, writes its limits, forks a launcher and answers ``{"id": I, "pid": P}``
-  (or ``{"id": I, "error": "..."}``, having removed what it made). The host does not wait for
-  the answer: making the cgroup and forking happen while the host supervises the current run;
+  [...], "uid": N, "rlimits": [[resource, soft, hard], ...], "argv": [...]}`` with nine
+  descriptors (stdin, stdout, stderr and report ends, the seccomp filter, bubblewrap's status,
+  the trampoline's orders and failure pipes, and the launcher's errors pipe): makes the run's
+  cgroup directories, writes its limits and forks a launcher, which joins the cgroup, drops to
+  the slot's uid and execs bubblewrap (``argv``) at once; answers ``{"id": I, "pid": P}`` (or
+  ``{"id": I, "error": "..."}``, having removed what it made). The host does not wait for the
+  answer: all of this happens while the host supervises the current run;
 - ``{"id": I, "op": "wait", "pid": P}``: reaps that launcher (bubblewrap, once exec'd) and
   answers ``{"id": I, "status": S}`` in Popen.returncode's convention.
 
@@ -32,14 +34,18 @@ import socket
 import sys
 from typing import NoReturn
 
-# Where the launcher puts what bubblewrap reads (the host builds bubblewrap's argv with these).
+# Where the launcher puts what bubblewrap and the sandbox read (the host builds bubblewrap's argv
+# and the trampoline with these). The trampoline closes ORDERS_FD and FAILURE_FD before it execs
+# the program, which is left with 0-2 and the report channel.
 REPORT_FD = 3
 SECCOMP_FD = 4
 STATUS_FD = 5
+ORDERS_FD = 6
+FAILURE_FD = 7
 # Received descriptors are first moved this high, so that placing them cannot clobber another.
 PARKING_FD = 100
 MESSAGE_BYTES = 1 << 16
-DESCRIPTORS_PER_FORK = 8
+DESCRIPTORS_PER_FORK = 9
 
 
 def main() -> NoReturn:
@@ -95,11 +101,12 @@ def _make_cgroup(directories: list[str], writes: list[list[str]]) -> None:
 
 
 def _launcher(request: dict[str, object], descriptors: list[int]) -> NoReturn:
-    """The trusted launcher: set up, join the run's cgroup, wait for orders, exec bubblewrap."""
+    """The trusted launcher: join the run's cgroup, drop to the slot's uid, exec bubblewrap."""
     errors_w = -1
     try:
         parked = [_park(descriptor) for descriptor in descriptors]
-        stdin_r, stdout_w, stderr_w, report_w, seccomp_r, status_w, orders_r, errors_w = parked
+        (stdin_r, stdout_w, stderr_w, report_w, seccomp_r, status_w, orders_r, failure_w,
+         errors_w) = parked  # fmt: skip
         placed = {
             stdin_r: 0,
             stdout_w: 1,
@@ -107,17 +114,19 @@ def _launcher(request: dict[str, object], descriptors: list[int]) -> NoReturn:
             report_w: REPORT_FD,
             seccomp_r: SECCOMP_FD,
             status_w: STATUS_FD,
+            orders_r: ORDERS_FD,
+            failure_w: FAILURE_FD,
         }
         for source, target in placed.items():
             os.dup2(source, target)  # dup2 leaves the target inheritable
-        keep = {*placed.values(), orders_r, errors_w}
+        keep = {*placed.values(), errors_w}
         # Nothing else of the server (or of other runs) may stay open in this run.
         for name in os.listdir("/proc/self/fd"):
             if int(name) not in keep:
                 with contextlib.suppress(OSError):
                     os.close(int(name))
         # A new session, no controlling terminal (TIOCSTI): bubblewrap's --new-session, done
-        # ahead of the run because a new session costs milliseconds on a loaded machine.
+        # here because bubblewrap's own setsid() cost milliseconds on a loaded machine.
         os.setsid()
         procs_files = request["procs_files"]
         assert isinstance(procs_files, list)
@@ -127,20 +136,17 @@ def _launcher(request: dict[str, object], descriptors: list[int]) -> NoReturn:
                 os.write(descriptor, b"0")  # "0" is the writing process itself
             finally:
                 os.close(descriptor)
-        orders = bytearray()
-        while chunk := os.read(orders_r, MESSAGE_BYTES):
-            orders += chunk
-        if not orders:
-            os._exit(0)  # discarded unused
-        decoded = json.loads(orders)
-        for limit, soft, hard in decoded["rlimits"]:
+        rlimits = request["rlimits"]
+        assert isinstance(rlimits, list)
+        for limit, soft, hard in rlimits:
             resource.setrlimit(limit, (soft, hard))
         uid = request["uid"]
         assert isinstance(uid, int)
         os.setgroups([])
         os.setresgid(uid, uid, uid)
         os.setresuid(uid, uid, uid)
-        argv = decoded["argv"]
+        argv = request["argv"]
+        assert isinstance(argv, list)
         os.execve(argv[0], argv, {})  # noqa: S606 - bubblewrap's argv, built by the host
     except BaseException as error:  # reported to the host, then _exit
         with contextlib.suppress(BaseException):  # nothing more could be reported

@@ -1,10 +1,20 @@
-"""What the sandbox sees: bubblewrap's command line for namespaces, mounts and environment."""
+"""What the sandbox sees: bubblewrap's command line, and the orders its trampoline carries out.
+
+A sandbox is prepared before its run is asked for (runner._Standby): bubblewrap makes the
+namespaces and mounts and starts the **trampoline**, Debian's dash, which blocks reading its
+orders on ORDERS_FD. When the run comes, the host writes the orders (``orders``): a short shell
+script of builtins that sets the rlimits, the working directory and the environment, and execs
+the program. Nothing is forked; only the program's own exec is on the run's path.
+"""
 
 from __future__ import annotations
 
 import atexit
 import glob
+import math
 import os
+import re
+import shlex
 import shutil
 import tempfile
 import threading
@@ -12,11 +22,44 @@ from collections.abc import Mapping, Sequence
 from functools import lru_cache
 from pathlib import Path
 
+from assay.grading.sandbox.forkserver import FAILURE_FD, ORDERS_FD
 from assay.grading.sandbox.model import Limits
 
 BOX = "/box"
 # Paths below are inside the sandbox (its private tmpfs), hence the S108 waivers.
 BASE_ENV = {"PATH": "/usr/local/bin:/usr/bin:/bin", "HOME": "/tmp", "LANG": "C.UTF-8"}  # noqa: S108
+# Essential in Debian (the package cannot be removed), POSIX, and fast to start (~0.5 ms).
+DASH = "/usr/bin/dash"
+# The trampoline: dash's script, given when the sandbox is prepared. It exports the base
+# environment, reads every line of its orders until the host closes the pipe (a line at a time so
+# that a quoted argument may span lines; dash's read takes a byte per call, hence short orders),
+# closes the pipe and evaluates them. The orders export the run's own variables and call ``run``
+# with the rlimits, the working directory and the command line.
+TRAMPOLINE = f"""fail() {{ printf '%s\\n' "$1" >&{FAILURE_FD}; exit 127; }}
+run() {{
+  ulimit -t "$1" && ulimit -S -t "$2" || fail 'cannot set RLIMIT_CPU'
+  ulimit -f "$3" || fail 'cannot set RLIMIT_FSIZE'
+  ulimit -n "$4" || fail 'cannot set RLIMIT_NOFILE'
+  cd -- "$5" || fail "cannot change to $5"
+  shift 5
+  case $1 in
+    */*) [ -f "$1" ] && [ -x "$1" ] ;;
+    *) command -v "$1" ;;
+  esac >/dev/null || fail "cannot execute $1"
+  exec {FAILURE_FD}>&-
+  unset OLDPWD
+  exec "$@"
+}}
+export {" ".join(f"{name}={shlex.quote(value)}" for name, value in BASE_ENV.items())}
+s=
+while IFS= read -r l <&{ORDERS_FD}; do s="$s$l
+"; done
+exec {ORDERS_FD}<&-
+eval "$s"
+"""
+ENV_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+# dash's ulimit -f counts 512-byte blocks.
+FILE_SIZE_BLOCKS_PER_MB = 2048
 # Top-level directories that are (on merged-/usr hosts) links into /usr.
 USR_LINKS = ("bin", "sbin", "lib", "lib32", "lib64", "libx32")
 # Host /etc entries the runtimes need: the dynamic loader's cache, the alternatives links behind
@@ -142,9 +185,38 @@ def bwrap_arguments(
         "--chdir", cwd,
         "--clearenv",
     ]  # fmt: skip
-    for name, value in {**BASE_ENV, **env}.items():
-        if not name or "=" in name or "\0" in name or "\0" in value:
-            raise ValueError(f"invalid environment variable {name!r}")
+    for name, value in env.items():
+        _check_variable(name, value)
         arguments += ["--setenv", name, value]
     arguments += ["--seccomp", str(seccomp_fd), "--json-status-fd", str(status_fd), "--", *argv]
     return arguments
+
+
+def trampoline() -> list[str]:
+    """The prepared sandbox's first program: waits for its orders, then becomes the program."""
+    return [DASH, "-c", TRAMPOLINE]
+
+
+def orders(*, argv: Sequence[str], env: Mapping[str, str], cwd: str, limits: Limits) -> bytes:
+    """The trampoline's orders for one run: ``run`` with rlimits, directory and ``argv``.
+
+    A step of ``run`` that fails writes why to FAILURE_FD (the host reports a sandbox error,
+    never the candidate's fault) before anything of the program runs; FAILURE_FD is closed before
+    the exec, so a program cannot write there. The environment is BASE_ENV, PWD and ``env``:
+    nothing else.
+    """
+    if not argv or not argv[0] or argv[0].startswith("-"):
+        raise ValueError(f"invalid command line {list(argv)!r}")
+    for name, value in env.items():
+        _check_variable(name, value)
+    cpu = math.ceil(limits.cpu_seconds)
+    numbers = [cpu + 1, cpu, limits.file_size_mb * FILE_SIZE_BLOCKS_PER_MB, limits.open_files]
+    lines = [f"export {name}={shlex.quote(value)}" for name, value in env.items()]
+    # SIGXCPU at the soft CPU limit, SIGKILL one second on.
+    lines.append(" ".join(["run", *map(str, numbers), *map(shlex.quote, [cwd, *argv])]))
+    return ("\n".join(lines) + "\n").encode()
+
+
+def _check_variable(name: str, value: str) -> None:
+    if not ENV_NAME.fullmatch(name) or "\0" in value:
+        raise ValueError(f"invalid environment variable {name!r}")

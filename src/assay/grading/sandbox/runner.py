@@ -1,19 +1,24 @@
 """Run one untrusted program under bubblewrap, in a fresh cgroup, with rlimits and seccomp.
 
-The sequence for every run:
+Each run has a fresh sandbox, prepared before the run is asked for (the slot's **standby**):
+while run *k* runs, the slot's fork server (forkserver.py) makes run *k+1*'s cgroup with run
+*k*'s limits and forks a launcher that joins it, drops to the slot's uid and execs bubblewrap,
+which makes the namespaces and mounts, binds an empty work directory at /box, and starts the
+trampoline (layout.py), which blocks reading its orders. When run *k+1* comes:
 
-1. lay the files out in a fresh private host directory (workdir.py);
-2. take the slot's standby: a launcher that the slot's fork server (forkserver.py) forked
-   during the previous run, which has already joined a fresh cgroup of its own (made with the
-   previous run's limits, rewritten if this run needs others) and holds the run's pipes; the
-   cgroup's accounting is reset, and the launcher is handed the command line: it sets rlimits,
-   drops to the slot's uid and execs bubblewrap, so nothing runs outside the cgroup or as root;
-3. ask the fork server for the next run's standby at once, without waiting: making a cgroup,
-   forking and the costly cgroup migration then happen while this run's program runs;
-4. feed stdin and read stdout, stderr and the report through pipes, up to their caps, while a
-   wall-clock deadline and the cgroup's CPU total are watched;
-5. kill whatever is left in the cgroup, read what the kernel accounted, remove the cgroup and
-   the directory; the verdict comes from those observations, never from the exit code alone.
+1. its files are written into the empty work directory (workdir.py): nothing untrusted has
+   run in that sandbox yet;
+2. the cgroup's limits are rewritten if this run needs others, and its accounting is reset;
+3. the trampoline is handed its orders (rlimits, directory, environment) and execs the
+   program; the next run's standby is asked for at once, without waiting;
+4. the host feeds stdin and reads stdout, stderr and the report through pipes, up to their
+   caps, while a wall-clock deadline and the cgroup's CPU total are watched;
+5. whatever is left in the cgroup is killed, what the kernel accounted is read, and the cgroup
+   and the directory are removed; the verdict comes from those observations, never from the
+   exit code alone.
+
+So the program's own exec is all that is on the run's path; bubblewrap's processes, mounts and
+namespaces, and the costly cgroup v1 migration, happen during the previous run.
 """
 
 from __future__ import annotations
@@ -25,7 +30,6 @@ import errno
 import fcntl
 import itertools
 import json
-import math
 import os
 import resource
 import selectors
@@ -44,7 +48,8 @@ from assay.grading.sandbox import cgroups, forkserver, layout
 from assay.grading.sandbox.cgroups import Hierarchy, RunCgroup, Usage
 from assay.grading.sandbox.model import Limits, RunRequest, RunResult, SandboxUnavailable, Verdict
 from assay.grading.sandbox.seccomp import SYSTEM_PYTHON, compiled_filter
-from assay.grading.sandbox.workdir import WorkDir
+from assay.grading.sandbox.workdir import WorkDir, checked_relative
+from assay.grading.sandbox.workdir import sweep as sweep_workdirs
 
 # Slot n runs as uid/gid SLOT_UID_BASE + n: an account nothing else on the host uses.
 SLOT_UID_BASE = 61000
@@ -82,6 +87,9 @@ def _host() -> _Host:
                 )
     except FileNotFoundError as error:
         raise SandboxUnavailable("this kernel has no user namespaces") from error
+    if not os.access(layout.DASH, os.X_OK):
+        raise SandboxUnavailable(f"{layout.DASH} is missing (apt-get install dash)")
+    sweep_workdirs()
     return _Host(bwrap=bwrap, hierarchy=cgroups.detect(), seccomp_filter=compiled_filter())
 
 
@@ -148,22 +156,21 @@ class Sandbox:
     def run(self, request: RunRequest) -> RunResult:
         host = _host()
         _become_subreaper()
+        for name in request.files:
+            checked_relative(name)  # ValueError: the caller's mistake, before anything is used
+        orders = layout.orders(
+            argv=request.argv, env=request.env, cwd=request.cwd, limits=request.limits
+        )
         try:
-            workdir = WorkDir.create(request.files, gid=self.uid)
-        except OSError as error:  # e.g. a full /dev/shm: the machine's fault, worth a retry
-            return _sandbox_error(f"cannot lay out the run's files: {error}")
+            standby = _ready_standby(host, self.slot, request.limits)
+        except OSError as error:
+            return _sandbox_error(f"cannot prepare the run's sandbox: {error}")
         try:
-            try:
-                standby = _ready_standby(host, self.slot, request.limits)
-            except OSError as error:
-                return _sandbox_error(f"cannot prepare the run's cgroup and launcher: {error}")
-            try:
-                observation = _Execution(host, standby, workdir, request).run()
-            finally:
-                # Every path, errors included: nothing of the run may outlive it.
-                usage, cleanup_error = _dispose(standby.cgroup)
+            observation = _Execution(host, standby, request, orders).run()
         finally:
-            workdir.remove()
+            # Every path, errors included: nothing of the run may outlive it.
+            usage, cleanup_error = _dispose(standby.cgroup)
+            standby.workdir.remove()
         if cleanup_error or usage is None:
             return _sandbox_error(cleanup_error or "no accounting for the run")
         return _judge(observation, usage, request.limits)
@@ -198,20 +205,17 @@ class _Observation:
     stopped_for: str | None = None  # "wall", "cpu" or "output" when the host stopped the run
     launch_error: str | None = None
     bwrap_returncode: int | None = None
-    reaper_pid: int | None = None  # the sandbox's pid 1, as a host pid
 
 
 class _Execution:
-    """One run's pipes, launcher and supervision loop."""
+    """One run's pipes, orders and supervision loop."""
 
-    def __init__(
-        self, host: _Host, standby: _Standby, workdir: WorkDir, request: RunRequest
-    ) -> None:
+    def __init__(self, host: _Host, standby: _Standby, request: RunRequest, orders: bytes) -> None:
         self.host = host
         self.standby = standby
         self.cgroup = standby.cgroup
-        self.workdir = workdir
         self.request = request
+        self.orders = orders
         self.limits = request.limits
         self.uid = standby.uid
         self.observation = _Observation()
@@ -229,17 +233,12 @@ class _Execution:
     def run(self) -> _Observation:
         standby = self.standby
         try:
-            argv = layout.bwrap_arguments(
-                bwrap=self.host.bwrap,
-                workdir=self.workdir.root,
-                etc=layout.etc_snapshot(self.uid),
-                limits=self.limits,
-                env=self.request.env,
-                cwd=self.request.cwd,
-                seccomp_fd=forkserver.SECCOMP_FD,
-                status_fd=forkserver.STATUS_FD,
-                argv=self.request.argv,
-            )
+            try:
+                standby.workdir.fill(self.request.files)
+            except OSError as error:  # e.g. a full /dev/shm: the machine's fault, worth a retry
+                standby.abandon()
+                self.observation.launch_error = f"cannot lay out the run's files: {error}"
+                return self.observation
             started = time.monotonic()
             try:
                 if _cgroup_limits(self.cgroup.limits) != _cgroup_limits(self.limits):
@@ -249,8 +248,8 @@ class _Execution:
                 standby.abandon()
                 self.observation.launch_error = f"cannot set the run's cgroup limits: {error}"
                 return self.observation
-            standby.launch(argv, _rlimits(self.limits))
-            # The next run's launcher forks and migrates while this run's program starts.
+            standby.launch(self.orders)
+            # The next run's sandbox is prepared while this run's program runs.
             _prepare_standby(self.host, standby.slot, self.limits)
             try:
                 self._supervise(
@@ -261,15 +260,17 @@ class _Execution:
                 )
             finally:
                 self.cgroup.kill_all()
-                self.observation.bwrap_returncode = standby.wait()
+                standby.reap()  # the fork server reaps bubblewrap while we read its reports
                 if launch_error := standby.launch_error():
-                    self.observation.launch_error = f"cannot start bubblewrap: {launch_error}"
-                self._read_status(standby.status_r)
-                if self.observation.reaper_pid is not None:
-                    _reap_orphan(self.observation.reaper_pid, self.uid)
+                    self.observation.launch_error = launch_error
+                exit_status = standby.finish()
+                if exit_status is not None:
+                    self.observation.setup_finished = True
+                    self.observation.exit_status = exit_status
+                self.observation.bwrap_returncode = standby.wait()
             return self.observation
         finally:
-            if not standby.waited:  # never launched: let the launcher exit, and reap it
+            if not standby.waited:  # never launched: let the sandbox end, and reap it
                 standby.abandon()
             standby.close_pipes()
 
@@ -361,46 +362,35 @@ class _Execution:
             if not until_eof:
                 return True
 
-    def _read_status(self, status_r: int) -> None:
-        # bubblewrap's --json-status-fd: {"child-pid": ...} once the namespaces exist, then
-        # {"exit-code": N} only if setup finished and the program was started.
-        raw = bytearray()
-        os.set_blocking(status_r, False)
-        with contextlib.suppress(BlockingIOError):
-            while chunk := os.read(status_r, READ_CHUNK):
-                raw += chunk
-        decoder = json.JSONDecoder()
-        text = raw.decode(errors="replace")
-        position = 0
-        while position < len(text):
-            while position < len(text) and text[position].isspace():
-                position += 1
-            if position >= len(text):
-                break
-            try:
-                document, position = decoder.raw_decode(text, position)
-            except json.JSONDecodeError:
-                break
-            if isinstance(document, dict) and isinstance(document.get("child-pid"), int):
-                self.observation.reaper_pid = document["child-pid"]
-            if isinstance(document, dict) and isinstance(document.get("exit-code"), int):
-                self.observation.setup_finished = True
-                self.observation.exit_status = document["exit-code"]
+
+def _parse_status(text: str) -> tuple[int | None, int | None]:
+    """(child-pid, exit-code) from bubblewrap's stream of JSON status documents."""
+    reaper_pid = exit_status = None
+    decoder = json.JSONDecoder()
+    position = 0
+    while position < len(text):
+        while position < len(text) and text[position].isspace():
+            position += 1
+        if position >= len(text):
+            break
+        try:
+            document, position = decoder.raw_decode(text, position)
+        except json.JSONDecodeError:
+            break
+        if isinstance(document, dict) and isinstance(document.get("child-pid"), int):
+            reaper_pid = document["child-pid"]
+        if isinstance(document, dict) and isinstance(document.get("exit-code"), int):
+            exit_status = document["exit-code"]
+    return reaper_pid, exit_status
 
 
 def _cgroup_limits(limits: Limits) -> tuple[int, int, float]:
     return (limits.memory_mb, limits.pids, limits.cpu_quota)
 
 
-def _rlimits(limits: Limits) -> list[tuple[int, int, int]]:
-    cpu = math.ceil(limits.cpu_seconds)
-    file_size = limits.file_size_mb << 20
-    return [
-        (resource.RLIMIT_CPU, cpu, cpu + 1),  # SIGXCPU at the soft limit, SIGKILL one second on
-        (resource.RLIMIT_FSIZE, file_size, file_size),
-        (resource.RLIMIT_NOFILE, limits.open_files, limits.open_files),
-        (resource.RLIMIT_CORE, 0, 0),
-    ]
+# The launcher's own rlimits, which bubblewrap and the trampoline inherit; the trampoline sets
+# the run's CPU, file size and open files limits from its orders (layout.orders).
+LAUNCHER_RLIMITS = [(resource.RLIMIT_CORE, 0, 0)]
 
 
 class _ForkServer:
@@ -480,14 +470,20 @@ def _take_standby(slot: int) -> _Standby | None:
 
 
 def _ready_standby(host: _Host, slot: int, limits: Limits) -> _Standby:
-    """The slot's prepared launcher, or one made now (whose failure, if any, is reported)."""
+    """The slot's prepared sandbox, or one made now (whose failure, if any, is reported).
+
+    A standby is used only if it was made with the same tmpfs size (bubblewrap fixes it at
+    mount time) and its sandbox is still waiting; otherwise it is discarded.
+    """
     standby = _take_standby(slot)
     if standby is not None:
         try:
             standby.ready()
-            return standby
+            if standby.limits.tmp_mb == limits.tmp_mb and standby.waiting():
+                return standby
+            standby.discard()
         except OSError:
-            pass  # prepared during the last run and failed since: try once more, now
+            pass  # prepared during the last run and failed since: make one now
     standby = _Standby(host, slot, limits)
     standby.ready()
     return standby
@@ -506,7 +502,7 @@ def _prepare_standby(host: _Host, slot: int, limits: Limits) -> None:
 
 
 def standby_cgroups() -> dict[int, tuple[str, ...]]:
-    """Launcher pid -> the cgroup directories it waits in, for this process (for tests)."""
+    """Standby bubblewrap pid -> its cgroup directories, for this process (for tests)."""
     with _standbys_lock:
         mine = [s for (owner, _), s in _standbys.items() if owner == os.getpid()]
     found = {}
@@ -515,6 +511,16 @@ def standby_cgroups() -> dict[int, tuple[str, ...]]:
             standby.ready()
             found[standby.pid] = tuple(str(d) for d in standby.cgroup.directories)
     return found
+
+
+def standby_workdirs() -> list[str]:
+    """The prepared, still empty, work directories of this process's standbys (for tests)."""
+    with _standbys_lock:
+        return [
+            str(standby.workdir.root)
+            for (owner, _), standby in _standbys.items()
+            if owner == os.getpid()
+        ]
 
 
 @atexit.register
@@ -534,16 +540,16 @@ def _discard_standbys() -> None:
 
 
 class _Standby:
-    """A launcher forked ahead of its run, inside the run's fresh cgroup, waiting for its argv.
+    """A run's sandbox, prepared before the run is asked for, waiting for its orders.
 
-    The launcher is the trusted half of the run, forked by the slot's fork server
-    (forkserver.py): it closes every descriptor but the run's pipes, starts a new session,
-    joins the cgroup (on cgroup v1 this migration takes a kernel-wide lock and waits for an RCU
-    grace period: 8-15 ms on a loaded machine, which is why it happens ahead of time), and then
-    blocks reading its orders. When they come it sets the rlimits, drops to the slot's uid and
-    execs bubblewrap. It runs as root until then, so a running sandbox (another uid, another
-    pid namespace) cannot signal it. It exits without doing anything when its orders pipe
-    reaches end of file: the host discarded it or died.
+    The slot's fork server (forkserver.py) makes the run's fresh cgroup and forks the launcher,
+    the trusted half of the run: it closes every descriptor but the run's pipes, starts a new
+    session, joins the cgroup (on cgroup v1 this migration takes a kernel-wide lock and waits
+    for an RCU grace period: 8-15 ms on a loaded machine), drops to the slot's uid and execs
+    bubblewrap, which sets up the namespaces and mounts around an empty work directory and
+    starts the trampoline. Nothing of the run ever runs outside the cgroup or as root. The
+    trampoline evaluates its orders (layout.orders) when the host writes them, and ends at once,
+    running nothing, if the orders pipe is closed empty: the host discarded it or died.
     """
 
     def __init__(self, host: _Host, slot: int, limits: Limits) -> None:
@@ -552,11 +558,13 @@ class _Standby:
         self.pid = 0
         self.status: int | None = None
         self.waited = False
+        self.wait_request: int | None = None
         name = f"run-{os.getpid()}-{slot}-{next(_run_numbers)}"
         self.cgroup = host.hierarchy.run_cgroup(name)  # made by the fork server
         self.limits = limits
         self.ours: list[int] = []  # pipe ends kept by the host, closed exactly once
         theirs: list[int] = []  # pipe ends for the launcher, closed here once it is forked
+        self.workdir = WorkDir.prepare(gid=self.uid)
         try:
             self.stdin_r, self.stdin_w = _pipe(theirs, self.ours)
             self.stdout_r, self.stdout_w = _pipe(self.ours, theirs)
@@ -567,6 +575,7 @@ class _Standby:
             _write_all(seccomp_w, host.seccomp_filter)  # a few hundred bytes: fits the pipe
             self._close(seccomp_w)
             self.orders_r, self.orders_w = _pipe(theirs, self.ours)
+            self.failure_r, self.failure_w = _pipe(self.ours, theirs)
             self.errors_r, self.errors_w = _pipe(self.ours, theirs)
             launcher_ends = [
                 self.stdin_r,
@@ -576,14 +585,28 @@ class _Standby:
                 self.seccomp_r,
                 self.status_w,
                 self.orders_r,
+                self.failure_w,
                 self.errors_w,
             ]
+            argv = layout.bwrap_arguments(
+                bwrap=host.bwrap,
+                workdir=self.workdir.root,
+                etc=layout.etc_snapshot(self.uid),
+                limits=limits,
+                env={},
+                cwd=layout.BOX,
+                seccomp_fd=forkserver.SECCOMP_FD,
+                status_fd=forkserver.STATUS_FD,
+                argv=layout.trampoline(),
+            )
             request: dict[str, object] = {
                 "op": "fork",
                 "mkdir": [str(directory) for directory in self.cgroup.directories],
                 "write": [[str(f), value] for f, value in self.cgroup.fresh_limit_writes(limits)],
                 "procs_files": list(self.cgroup.procs_files),
                 "uid": self.uid,
+                "rlimits": LAUNCHER_RLIMITS,
+                "argv": argv,
             }
             self.server = _fork_server(slot)
             try:
@@ -593,6 +616,7 @@ class _Standby:
                 self.request = self.server.send(request, launcher_ends)
         except BaseException:
             self.close_pipes()
+            self.workdir.remove()
             raise
         finally:
             for descriptor in theirs:
@@ -609,31 +633,71 @@ class _Standby:
         except BaseException:
             self.waited = True  # there is no launcher to reap
             self.close_pipes()
+            self.workdir.remove()
             with contextlib.suppress(OSError):
                 self.cgroup.remove()
             raise
         self.pid = int(answer["pid"])
         self.cgroup.limits = self.limits
 
-    def launch(self, argv: Sequence[str], rlimits: list[tuple[int, int, int]]) -> None:
-        """Hand the launcher its orders; it execs bubblewrap while the host goes on."""
-        orders = json.dumps({"argv": list(argv), "rlimits": rlimits}).encode()
-        with contextlib.suppress(OSError):  # a launcher that failed has said why on errors_r
+    def waiting(self) -> bool:
+        """Whether the launcher (bubblewrap, once exec'd) is still running, not a zombie."""
+        try:
+            with open(f"/proc/{self.pid}/stat", encoding="ascii", errors="replace") as handle:
+                state = handle.read().rsplit(")", 1)[1].split()[0]
+        except (OSError, IndexError):
+            return False
+        return state not in ("Z", "X")
+
+    def launch(self, orders: bytes) -> None:
+        """Hand the trampoline its orders; it execs the program while the host goes on."""
+        with contextlib.suppress(OSError):  # a sandbox that failed to start is reported later
             _write_all(self.orders_w, orders)
         self._close(self.orders_w)
 
     def launch_error(self) -> str | None:
-        """Why the launcher did not exec bubblewrap, once it has exec'd or exited; else None."""
+        """Why the program was not started, once the sandbox has ended; else None."""
         # errors_r is close-on-exec in the launcher: end of file means exec succeeded.
         error = bytearray()
         while chunk := os.read(self.errors_r, READ_CHUNK):
             error += chunk
-        return error.decode(errors="replace") or None
+        if error:
+            return f"cannot start bubblewrap: {error.decode(errors='replace')}"
+        # The trampoline writes here only before the program's exec (then it closes its end).
+        os.set_blocking(self.failure_r, False)
+        with contextlib.suppress(BlockingIOError):
+            while chunk := os.read(self.failure_r, READ_CHUNK):
+                error += chunk
+        if error:
+            return f"the sandbox could not start the program: {error.decode(errors='replace')}"
+        return None
 
     def abandon(self) -> None:
-        """Let the launcher exit unused (its orders pipe ends) and reap it."""
+        """Let the sandbox end unused (its orders pipe ends empty) and reap its processes."""
         self._close(self.orders_w)
+        self.cgroup.kill_all()
         self.wait()
+        self.finish()
+
+    def finish(self) -> int | None:
+        """Once bubblewrap has been reaped: the program's status, and its pid 1 reaped.
+
+        bubblewrap's --json-status-fd says {"child-pid": ...} once the namespaces exist, then
+        {"exit-code": N} only if setup finished and the program was started. The child is the
+        sandbox's pid 1, orphaned to this process (a subreaper) when bubblewrap exits.
+        """
+        if self.status_r not in self.ours:
+            return None
+        raw = bytearray()
+        os.set_blocking(self.status_r, False)
+        with contextlib.suppress(BlockingIOError):
+            while chunk := os.read(self.status_r, READ_CHUNK):
+                raw += chunk
+        self._close(self.status_r)
+        reaper_pid, exit_status = _parse_status(raw.decode(errors="replace"))
+        if reaper_pid is not None:
+            _reap_orphan(reaper_pid, self.uid)
+        return exit_status
 
     def discard(self) -> None:
         self.ready()  # on failure it has cleaned up after itself
@@ -641,14 +705,24 @@ class _Standby:
         self.close_pipes()
         self.cgroup.kill_all()
         self.cgroup.remove()
+        self.workdir.remove()
+
+    def reap(self) -> None:
+        """Ask the fork server to reap the launcher (bubblewrap, once exec'd), without waiting."""
+        if self.wait_request is None and not self.waited:
+            try:
+                self.wait_request = self.server.send({"op": "wait", "pid": self.pid})
+            except OSError:
+                self.waited = True  # the server is gone, and so is its child
+                self.status = None
 
     def wait(self) -> int | None:
         """Have the launcher (bubblewrap, once exec'd) reaped; its status as in Popen.returncode."""
-        if not self.waited:
+        self.reap()
+        if not self.waited and self.wait_request is not None:
             self.waited = True
             try:
-                answer = self.server.answer(self.server.send({"op": "wait", "pid": self.pid}))
-                self.status = answer["status"]
+                self.status = self.server.answer(self.wait_request)["status"]
             except OSError:
                 self.status = None  # the server is gone, and so is its child
         return self.status

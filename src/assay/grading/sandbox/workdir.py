@@ -4,10 +4,16 @@ Judge0's sandbox escapes (CVE-2024-28185, CVE-2024-28189) came from host code wr
 following links from, files the sandboxed program had touched. Here the host writes only before
 the program starts, into a directory the program can never write (it is bound read-only and
 owned by root), and removes it afterwards with a remover that never follows symbolic links.
+
+A run's directory is made empty when its sandbox is prepared (before the run is asked for, with
+nothing but bubblewrap and the trusted trampoline inside) and filled when the run starts, before
+the trampoline is given its orders. Its name carries the host process's pid and start time, so
+that the directories of a host that died are found and removed by the next one (``sweep``).
 """
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import tempfile
@@ -22,6 +28,7 @@ FILE_MODE = 0o644
 MAX_PATH_DEPTH = 16
 # A memory-backed directory makes laying out and removing a run's files ~6x faster than a disk.
 MEMORY_BACKED_DIR = "/dev/shm"  # noqa: S108 - mkdtemp makes a private directory inside
+PREFIX = "assay-run-"
 
 
 class WorkDir:
@@ -33,23 +40,38 @@ class WorkDir:
 
     @classmethod
     def create(cls, files: Mapping[str, bytes], *, gid: int) -> WorkDir:
-        relative = {name: _checked_relative(name) for name in files}
-        base = MEMORY_BACKED_DIR if os.path.isdir(MEMORY_BACKED_DIR) else None
-        workdir = cls(Path(tempfile.mkdtemp(prefix="assay-run-", dir=base)))  # 0700, owned by root
+        workdir = cls.prepare(gid=gid)
         try:
-            os.chown(workdir.root, 0, gid, follow_symlinks=False)
-            os.chmod(workdir.root, ROOT_MODE, follow_symlinks=False)
-            _mkdir(workdir.box)
-            for name, path in relative.items():
-                target = workdir.box / path
-                for parent in reversed(target.relative_to(workdir.box).parents[:-1]):
-                    if not (workdir.box / parent).is_dir():
-                        _mkdir(workdir.box / parent)
-                _write_new(target, files[name])
+            workdir.fill(files)
         except BaseException:
             workdir.remove()
             raise
         return workdir
+
+    @classmethod
+    def prepare(cls, *, gid: int) -> WorkDir:
+        """An empty work directory, root-owned, that only root and the slot's group may enter."""
+        base = MEMORY_BACKED_DIR if os.path.isdir(MEMORY_BACKED_DIR) else None
+        prefix = f"{PREFIX}{_own_tag()}-"
+        workdir = cls(Path(tempfile.mkdtemp(prefix=prefix, dir=base)))  # 0700, owned by root
+        try:
+            os.chown(workdir.root, 0, gid, follow_symlinks=False)
+            os.chmod(workdir.root, ROOT_MODE, follow_symlinks=False)
+            _mkdir(workdir.box)
+        except BaseException:
+            workdir.remove()
+            raise
+        return workdir
+
+    def fill(self, files: Mapping[str, bytes]) -> None:
+        """Write the run's files: only before anything untrusted has run with this directory."""
+        relative = {name: checked_relative(name) for name in files}
+        for name, path in relative.items():
+            target = self.box / path
+            for parent in reversed(target.relative_to(self.box).parents[:-1]):
+                if not (self.box / parent).is_dir():
+                    _mkdir(self.box / parent)
+            _write_new(target, files[name])
 
     def remove(self) -> None:
         # rmtree works through directory descriptors and unlinks links instead of following them.
@@ -58,7 +80,7 @@ class WorkDir:
         shutil.rmtree(self.root, ignore_errors=True)
 
 
-def _checked_relative(name: str) -> PurePosixPath:
+def checked_relative(name: str) -> PurePosixPath:
     path = PurePosixPath(name)
     if (
         not name
@@ -91,3 +113,37 @@ def _write_new(path: Path, content: bytes) -> None:
             view = view[os.write(descriptor, view) :]
     finally:
         os.close(descriptor)
+
+
+def sweep() -> None:
+    """Remove the work directories of host processes that have exited (crashed or killed)."""
+    for base in (MEMORY_BACKED_DIR, tempfile.gettempdir()):
+        with contextlib.suppress(OSError):
+            for entry in os.scandir(base):
+                if not entry.name.startswith(PREFIX) or not entry.is_dir(follow_symlinks=False):
+                    continue
+                owner = entry.name.removeprefix(PREFIX).split("-")
+                if len(owner) < 3 or not owner[0].isdigit():  # pid, start time, random
+                    continue
+                if _owner_tag(int(owner[0])) != f"{owner[0]}-{owner[1]}":
+                    WorkDir(Path(entry.path)).remove()
+
+
+def _owner_tag(pid: int) -> str | None:
+    """pid-starttime: names one process even after its pid is reused; None once it has exited."""
+    try:
+        with open(f"/proc/{pid}/stat", encoding="ascii", errors="replace") as handle:
+            # Field 22, counted after the ")" that ends the command name.
+            return f"{pid}-{handle.read().rsplit(')', 1)[1].split()[19]}"
+    except (OSError, IndexError):
+        return None
+
+
+_own_tags: dict[int, str] = {}  # keyed by pid: a forked child has its own
+
+
+def _own_tag() -> str:
+    pid = os.getpid()
+    if pid not in _own_tags:
+        _own_tags[pid] = _owner_tag(pid) or str(pid)
+    return _own_tags[pid]

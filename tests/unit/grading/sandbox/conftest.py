@@ -1,4 +1,4 @@
-"""What a sandbox run may leave on the host: only its slot's standby launcher, root-owned."""
+"""Fixtures for the sandbox tests."""
 
 from __future__ import annotations
 
@@ -7,26 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from assay.grading.sandbox import cgroups
-from assay.grading.sandbox.runner import standby_cgroups
-
-
-def leftover_cgroups(prefix: str) -> list[Path]:
-    """Run cgroups named with ``prefix``, except each slot's standby (checked to hold its
-    launcher alone, as root: no process of any run)."""
-    waiting: set[Path] = set()
-    for pid, directories in standby_cgroups().items():
-        assert Path(f"/proc/{pid}").stat().st_uid == 0
-        for directory in directories:
-            members = set((Path(directory) / "cgroup.procs").read_text().split())
-            assert members <= {str(pid)}, (directory, members)
-            waiting.add(Path(directory))
-    return [
-        child
-        for parent in cgroups.detect().parents()
-        for child in parent.iterdir()
-        if child.is_dir() and child.name.startswith(prefix) and child not in waiting
-    ]
+from tests.sandbox_traces import leftover_cgroups
 
 
 @pytest.fixture

@@ -15,6 +15,7 @@ import pytest
 
 from assay.grading.sandbox import Limits, RunRequest, RunResult, Sandbox, Verdict
 from assay.grading.sandbox.runner import SLOT_UID_BASE
+from tests.sandbox_traces import leftover_processes, leftover_workdirs
 
 pytestmark = pytest.mark.sandbox
 
@@ -32,27 +33,14 @@ TIGHT = Limits(
 
 
 def slot_processes() -> list[int]:
-    found = []
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            try:
-                if entry.stat().st_uid == UID:
-                    found.append(int(entry.name))
-            except FileNotFoundError:
-                continue
-    return found
+    return leftover_processes({UID})
 
 
 RUN_PREFIX = f"run-{os.getpid()}-{SLOT}-"
 
 
 def slot_workdirs() -> list[Path]:
-    return [
-        path
-        for base in (Path("/dev/shm"), Path("/tmp"))
-        for path in base.glob("assay-run-*")
-        if path.lstat().st_gid == UID
-    ]
+    return leftover_workdirs({UID})
 
 
 @pytest.fixture(scope="module")
@@ -303,6 +291,31 @@ def test_the_report_pipe_is_fd_3_and_capped(sandbox: Sandbox) -> None:
     result = python(sandbox, "import os\nos.write(3, b'<testsuite/>')\n")
     assert result.verdict is Verdict.ACCEPTED
     assert result.report == b"<testsuite/>"
+
+
+def test_the_program_holds_only_its_three_streams_and_the_report_pipe(sandbox: Sandbox) -> None:
+    result = python(
+        sandbox,
+        """
+        import os
+        for descriptor in range(1024):
+            try:
+                os.fstat(descriptor)
+                print(descriptor)
+            except OSError:
+                pass
+        """,
+    )
+    assert result.verdict is Verdict.ACCEPTED
+    assert lines(result) == ["0", "1", "2", "3"]
+
+
+def test_a_program_that_cannot_be_started_is_the_sandboxs_error_not_the_candidates(
+    sandbox: Sandbox,
+) -> None:
+    result = sandbox.run(RunRequest(argv=["/usr/bin/no-such-runtime"], files={}, limits=TIGHT))
+    assert result.verdict is Verdict.SANDBOX_ERROR
+    assert "cannot execute /usr/bin/no-such-runtime" in result.message
 
 
 def test_the_work_directory_is_read_only(sandbox: Sandbox) -> None:

@@ -16,6 +16,8 @@ import pytest
 
 from assay.grading.sandbox import Limits, RunRequest, Sandbox, Verdict, cgroups
 from assay.grading.sandbox.runner import SLOT_UID_BASE
+from assay.grading.sandbox.workdir import sweep as sweep_workdirs
+from tests.sandbox_traces import leftover_processes, leftover_workdirs
 
 pytestmark = pytest.mark.sandbox
 
@@ -27,21 +29,8 @@ def host_traces(
     cgroups_left: Callable[[str], list[Path]],
 ) -> tuple[list[int], list[str], list[str]]:
     uids = {SLOT_UID_BASE + slot for slot in SLOTS}
-    processes = []
-    for entry in Path("/proc").iterdir():
-        try:
-            if entry.name.isdigit() and entry.stat().st_uid in uids:
-                processes.append(int(entry.name))
-        except FileNotFoundError:
-            continue
     run_cgroups = [str(child) for child in cgroups_left(f"run-{os.getpid()}-")]
-    workdirs = [
-        str(path)
-        for base in (Path("/dev/shm"), Path("/tmp"))
-        for path in base.glob("assay-run-*")
-        if path.lstat().st_gid in uids
-    ]
-    return processes, run_cgroups, workdirs
+    return leftover_processes(uids), run_cgroups, [str(p) for p in leftover_workdirs(uids)]
 
 
 @pytest.mark.slow
@@ -74,11 +63,16 @@ def test_two_slots_run_at_once_as_different_users(
 CRASHING_HOST = """
 import json, os, signal
 from assay.grading.sandbox import Limits, RunRequest, Sandbox
-from assay.grading.sandbox.runner import _servers, standby_cgroups
+from assay.grading.sandbox.runner import _servers, standby_cgroups, standby_workdirs
 Sandbox.check()
 Sandbox(slot={slot}).run(RunRequest(argv=["/usr/bin/true"], files={{}}, limits=Limits()))
 servers = [server.process.pid for server in _servers.values()]
-print(json.dumps({{"servers": servers, "standbys": standby_cgroups()}}), flush=True)
+standbys = standby_cgroups()
+procs = [open(d + "/cgroup.procs").read() for ds in standbys.values() for d in ds]
+members = [int(pid) for text in procs for pid in text.split()]
+workdirs = standby_workdirs()
+left = {{"servers": servers, "standbys": standbys, "members": members, "workdirs": workdirs}}
+print(json.dumps(left), flush=True)
 os.kill(os.getpid(), signal.SIGKILL)
 """
 
@@ -106,15 +100,18 @@ def test_a_host_killed_between_runs_leaves_nothing_running() -> None:
     )
     assert completed.returncode == -signal.SIGKILL, completed.stderr
     left = json.loads(completed.stdout)
-    waiting = [int(pid) for pid in left["standbys"]] + left["servers"]
-    assert len(waiting) >= 3  # slot 0's probe and our slot: a server each, a launcher waiting
+    waiting = [int(pid) for pid in left["standbys"]] + left["servers"] + left["members"]
+    assert len(waiting) >= 3  # slot 0's probe and our slot: a server each, a sandbox waiting
     # Their pipes and sockets reached end of file when the host died: they exit on their own.
     deadline = time.monotonic() + 10
     while any(map(running, waiting)) and time.monotonic() < deadline:
         time.sleep(0.05)
     assert [pid for pid in waiting if running(pid)] == []
-    # The empty cgroups of the dead host are swept by the next host that starts.
+    # The empty cgroups and work directories of the dead host are swept by the next host.
     directories = [Path(d) for ds in left["standbys"].values() for d in ds]
+    directories += [Path(d) for d in left["workdirs"]]
+    assert directories
     assert all(directory.exists() for directory in directories)
     cgroups.detect().sweep()
+    sweep_workdirs()
     assert [str(directory) for directory in directories if directory.exists()] == []

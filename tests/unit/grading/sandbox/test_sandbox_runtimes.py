@@ -15,6 +15,7 @@ from assay.grading.cli import sandbox as sandbox_cli
 from assay.grading.sandbox import Limits, RunRequest, RunResult, Sandbox, Verdict
 from assay.grading.sandbox.languages import program_request, program_verdict, python_command
 from assay.grading.sandbox.runner import SLOT_UID_BASE
+from tests.sandbox_traces import leftover_processes
 
 pytestmark = pytest.mark.sandbox
 
@@ -35,16 +36,8 @@ def machine_unchanged(
     sandbox: Sandbox, cgroups_left: Callable[[str], list[Path]]
 ) -> Iterator[None]:
     yield
-    survivors = [p for p in Path("/proc").iterdir() if p.name.isdigit() and _uid(p) == UID]
-    assert survivors == []
+    assert leftover_processes({UID}) == []
     assert cgroups_left(f"run-{os.getpid()}-{SLOT}-") == []
-
-
-def _uid(path: Path) -> int | None:
-    try:
-        return path.stat().st_uid
-    except FileNotFoundError:
-        return None
 
 
 def run(

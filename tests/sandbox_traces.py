@@ -1,0 +1,89 @@
+"""What a sandbox run may leave on the host: only its slot's standby, a sandbox still waiting for
+its orders (bubblewrap and the trampoline, nothing of any run, an empty work directory)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from assay.grading.sandbox import cgroups, layout
+from assay.grading.sandbox.runner import _host, standby_cgroups, standby_workdirs
+
+
+def _cmdline(pid: int) -> list[bytes]:
+    try:
+        return Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")[:-1]
+    except FileNotFoundError:
+        return []
+
+
+def _is_prepared_sandbox(pid: int) -> bool:
+    """bubblewrap (its monitor, its pid-1 reaper or a helper it forked) or the trampoline still
+    waiting for orders; or a process that has exited since (a zombie has no command line)."""
+    argv = _cmdline(pid)
+    return argv[:1] in ([], [_host().bwrap.encode()]) or argv == [
+        part.encode() for part in layout.trampoline()
+    ]
+
+
+def standby_traces() -> tuple[set[int], set[Path], set[Path]]:
+    """Processes, cgroup directories and work directories of this process's standbys, each
+    checked to hold nothing of any run."""
+    processes: set[int] = set()
+    directories: set[Path] = set()
+    for launcher, directories_of_one in standby_cgroups().items():
+        for directory in map(Path, directories_of_one):
+            members = {int(pid) for pid in (directory / "cgroup.procs").read_text().split()}
+            # The launcher itself (root, before it execs bubblewrap), or what bubblewrap started.
+            strangers = {pid for pid in members - {launcher} if not _is_prepared_sandbox(pid)}
+            assert not strangers, (directory, launcher, {pid: _cmdline(pid) for pid in members})
+            processes |= members
+            directories.add(directory)
+    workdirs = {Path(root) for root in standby_workdirs()}
+    for root in workdirs:
+        assert list((root / "box").iterdir()) == [], root
+    return processes, directories, workdirs
+
+
+def leftover_cgroups(prefix: str) -> list[Path]:
+    """Run cgroups named with ``prefix``, except each slot's standby."""
+    _, waiting, _ = standby_traces()
+    return [
+        child
+        for parent in cgroups.detect().parents()
+        for child in parent.iterdir()
+        if child.is_dir() and child.name.startswith(prefix) and child not in waiting
+    ]
+
+
+def leftover_processes(uids: set[int]) -> list[int]:
+    """Processes running as one of the slots' uids, except those of a standby still waiting.
+
+    Membership is read per process, from its own /proc entry, so that a standby's bubblewrap
+    forking while we look is neither missed nor mistaken for a leftover.
+    """
+    _, waiting, _ = standby_traces()
+    names = {directory.name for directory in waiting}
+    launchers = set(standby_cgroups())
+    found = []
+    for entry in Path("/proc").iterdir():
+        try:
+            if not entry.name.isdigit() or entry.stat().st_uid not in uids:
+                continue
+            groups = {line.rsplit("/", 1)[-1] for line in (entry / "cgroup").read_text().split()}
+        except FileNotFoundError:
+            continue
+        pid = int(entry.name)
+        if not (groups & names and (pid in launchers or _is_prepared_sandbox(pid))):
+            found.append(pid)
+    return found
+
+
+def leftover_workdirs(uids: set[int]) -> list[Path]:
+    """Work directories of the slots' groups, except the standbys' (checked empty)."""
+    _, _, waiting = standby_traces()
+    return [
+        path
+        for base in (Path("/dev/shm"), Path("/tmp"))
+        for path in base.glob("assay-run-*")
+        if path.lstat().st_gid in uids and path not in waiting
+    ]
