@@ -12,7 +12,7 @@ from assay.grading.sandbox.runner import _host, standby_cgroups, standby_workdir
 def _cmdline(pid: int) -> list[bytes]:
     try:
         return Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")[:-1]
-    except FileNotFoundError:
+    except (FileNotFoundError, ProcessLookupError):  # it exited meanwhile
         return []
 
 
@@ -27,20 +27,38 @@ def _is_prepared_sandbox(pid: int) -> bool:
 
 def standby_traces() -> tuple[set[int], set[Path], set[Path]]:
     """Processes, cgroup directories and work directories of this process's standbys, each
-    checked to hold nothing of any run."""
+    checked to hold nothing of any run.
+
+    A standby that a run takes while we look becomes that run: what is read of it is checked
+    only if it is still a standby afterwards (a run never gives its sandbox back).
+    """
     processes: set[int] = set()
     directories: set[Path] = set()
     for launcher, directories_of_one in standby_cgroups().items():
         for directory in map(Path, directories_of_one):
-            members = {int(pid) for pid in (directory / "cgroup.procs").read_text().split()}
+            try:
+                members = {int(pid) for pid in (directory / "cgroup.procs").read_text().split()}
+            except FileNotFoundError:  # the standby was taken, run and removed meanwhile
+                members = None
             # The launcher itself (root, before it execs bubblewrap), or what bubblewrap started.
-            strangers = {pid for pid in members - {launcher} if not _is_prepared_sandbox(pid)}
+            strangers = {pid for pid in members or () if pid != launcher}
+            strangers = {pid for pid in strangers if not _is_prepared_sandbox(pid)}
+            if launcher not in standby_cgroups():
+                continue
+            assert members is not None, directory
             assert not strangers, (directory, launcher, {pid: _cmdline(pid) for pid in members})
             processes |= members
             directories.add(directory)
-    workdirs = {Path(root) for root in standby_workdirs()}
-    for root in workdirs:
-        assert list((root / "box").iterdir()) == [], root
+    workdirs: set[Path] = set()
+    for root in standby_workdirs():
+        try:
+            entries = list((Path(root) / "box").iterdir())
+        except FileNotFoundError:  # the standby was taken, run and removed meanwhile
+            entries = None
+        if root not in standby_workdirs():
+            continue
+        assert entries == [], root
+        workdirs.add(Path(root))
     return processes, directories, workdirs
 
 
@@ -70,7 +88,7 @@ def leftover_processes(uids: set[int]) -> list[int]:
             if not entry.name.isdigit() or entry.stat().st_uid not in uids:
                 continue
             groups = {line.rsplit("/", 1)[-1] for line in (entry / "cgroup").read_text().split()}
-        except FileNotFoundError:
+        except (FileNotFoundError, ProcessLookupError):  # it exited meanwhile
             continue
         pid = int(entry.name)
         if not (groups & names and (pid in launchers or _is_prepared_sandbox(pid))):
