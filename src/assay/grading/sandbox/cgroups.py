@@ -268,9 +268,24 @@ class Hierarchy(ABC):
     def parents(self) -> tuple[Path, ...]:
         """The ``assay-sandbox`` directories holding every run cgroup of this host."""
 
-    @abstractmethod
     def sweep(self) -> None:
-        """Remove the empty run cgroups of processes that died without removing them."""
+        """Empty and remove the run cgroups of host processes that died without removing them.
+
+        Only a run's own processes can be in a run cgroup (its launcher, bubblewrap, the
+        trampoline, the program), so what a dead host left there is killed: for instance a
+        bubblewrap that was starting when its host was killed, and hangs without its child.
+        """
+        names = {
+            child.name
+            for parent in self.parents()
+            for child in parent.iterdir()
+            if child.is_dir() and _owner_is_dead(child.name)
+        }
+        for name in sorted(names):
+            cgroup = self.run_cgroup(name)
+            with contextlib.suppress(OSError):
+                cgroup.kill_all()
+                cgroup.remove()
 
 
 class V1Hierarchy(Hierarchy):
@@ -281,10 +296,6 @@ class V1Hierarchy(Hierarchy):
 
     def parents(self) -> tuple[Path, ...]:
         return tuple(dict.fromkeys(self.parents_by_controller.values()))
-
-    def sweep(self) -> None:
-        for parent in self.parents():
-            _sweep(parent)
 
     def run_cgroup(self, name: str) -> RunCgroup:
         by_controller = {c: parent / name for c, parent in self.parents_by_controller.items()}
@@ -305,9 +316,6 @@ class V2Hierarchy(Hierarchy):
 
     def run_cgroup(self, name: str) -> RunCgroup:
         return V2RunCgroup((self.parent / name,))
-
-    def sweep(self) -> None:
-        _sweep(self.parent)
 
 
 # bubblewrap's monitor and its pid-1 reaper live in the run's cgroup next to the program.
@@ -351,15 +359,16 @@ def _quota(limits: Limits) -> int:
     return max(1000, int(limits.cpu_quota * CFS_PERIOD_US))
 
 
-def _sweep(parent: Path) -> None:
-    """rmdir fails on a cgroup with members, so only empty leftovers of dead processes go."""
-    for child in parent.iterdir():
-        fields = child.name.split("-")
-        if len(fields) < 2 or fields[0] != "run" or not fields[1].isdigit():
-            continue
-        if not Path(f"/proc/{fields[1]}").exists():
-            with contextlib.suppress(OSError):
-                child.rmdir()
+def _owner_is_dead(name: str) -> bool:
+    """Whether ``run-PID-...`` names a host process that no longer exists.
+
+    A reused pid makes a dead host look alive: its cgroups then wait for a later sweep, which is
+    the safe way to be wrong.
+    """
+    fields = name.split("-")
+    if len(fields) < 2 or fields[0] != "run" or not fields[1].isdigit():
+        return False
+    return not Path(f"/proc/{fields[1]}").exists()
 
 
 def _v2_parent(mount: Path, own: str) -> Path:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import signal
@@ -115,3 +116,25 @@ def test_a_host_killed_between_runs_leaves_nothing_running() -> None:
     cgroups.detect().sweep()
     sweep_workdirs()
     assert [str(directory) for directory in directories if directory.exists()] == []
+
+
+def test_the_sweep_empties_and_removes_what_a_dead_host_left() -> None:
+    """A process left in a run cgroup of a dead host (say a bubblewrap that hung while its host
+    was killed) is killed, and the cgroup removed."""
+    hierarchy = cgroups.detect()
+    finished = subprocess.Popen(["/usr/bin/true"])
+    finished.wait()  # its pid now names a host that is gone
+    cgroup = hierarchy.create(f"run-{finished.pid}-{SLOTS[0]}-0", Limits())
+    left = subprocess.Popen(["/usr/bin/sleep", "600"])
+    try:
+        for path in cgroup.procs_files:
+            Path(path).write_text(str(left.pid))
+        assert cgroup.pids() == {left.pid}
+        hierarchy.sweep()
+        assert left.wait(timeout=30) == -signal.SIGKILL
+        assert [str(d) for d in cgroup.directories if d.exists()] == []
+    finally:
+        left.kill()
+        left.wait()
+        with contextlib.suppress(OSError):
+            cgroup.remove()
