@@ -17,6 +17,9 @@ class Candidate(OrgOwnedMixin, Base):
     """A person invited to take one assessment. Name and email are personal data."""
 
     __tablename__ = "candidate"
+    # One candidate per address and assessment, also when two registrations race (NULL, a
+    # deleted candidate's email, never conflicts).
+    __table_args__ = (UniqueConstraint("assessment_id", "email"),)
 
     assessment_id: Mapped[uuid.UUID] = mapped_column(
         ForeignKey("assessment.id", ondelete="CASCADE"), index=True

@@ -28,7 +28,7 @@ from assay.assessments.models import Assessment, AssessmentStatus
 from assay.config import get_settings
 from assay.delivery import repository, service
 from assay.delivery.models import Candidate, PublicLink
-from assay.errors import Gone, NotFound, RateLimited
+from assay.errors import Conflict, Gone, NotFound, RateLimited
 from assay.kit.clock import utcnow
 from assay.kit.hashing import token_digest
 from assay.kit.ids import new_token
@@ -110,17 +110,18 @@ class Registration:
 
 def register(session: Session, *, slug: str, name: str, email: str) -> Registration:
     _link, assessment = open_public(session, slug=slug)
-    existing = repository.find_candidate_by_email(
-        session,
-        organization_id=assessment.organization_id,
-        assessment_id=assessment.id,
-        email=email,
-    )
+    existing = _registered(session, assessment, email)
     if existing is None:
-        candidate, _invitation, token = service.create_invitation(
-            session, assessment=assessment, name=name, email=email
-        )
-        return Registration(candidate, token, resumed=False)
+        try:
+            candidate, _invitation, token = service.create_invitation(
+                session, assessment=assessment, name=name, email=email
+            )
+            return Registration(candidate, token, resumed=False)
+        except Conflict as error:
+            # The same address registered at the same moment: that registration won; resume it.
+            existing = _registered(session, assessment, email)
+            if error.code != "already_invited" or existing is None:
+                raise
     invitation = repository.get_invitation_of(
         session, organization_id=existing.organization_id, candidate_id=existing.id
     )
@@ -137,6 +138,15 @@ def register(session: Session, *, slug: str, name: str, email: str) -> Registrat
             reminder=False,
         )
     return Registration(existing, None, resumed=True)
+
+
+def _registered(session: Session, assessment: Assessment, email: str) -> Candidate | None:
+    return repository.find_candidate_by_email(
+        session,
+        organization_id=assessment.organization_id,
+        assessment_id=assessment.id,
+        email=email,
+    )
 
 
 @lru_cache

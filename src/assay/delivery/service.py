@@ -133,7 +133,11 @@ def invite(
 def create_invitation(
     session: Session, *, assessment: Assessment, name: str, email: str, extra_time_percent: int = 0
 ) -> tuple[Candidate, Invitation, str]:
-    """The candidate, their invitation and link (mailed); callers check who may invite."""
+    """The candidate, their invitation and link (mailed); callers check who may invite.
+
+    Raises Conflict ``already_invited`` when the address is invited already, also when another
+    request invited it since the caller looked (the database's unique constraint decides).
+    """
     candidate = Candidate(
         organization_id=assessment.organization_id,
         assessment_id=assessment.id,
@@ -141,8 +145,14 @@ def create_invitation(
         email=email,
         time_factor=1 + extra_time_percent / 100,
     )
-    session.add(candidate)
-    session.flush()
+    try:
+        with session.begin_nested():
+            session.add(candidate)
+            session.flush()
+    except IntegrityError as error:
+        raise Conflict(
+            f"{email} is already invited to this assessment.", code="already_invited"
+        ) from error
     token = new_token()
     invitation = Invitation(
         organization_id=assessment.organization_id,
