@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from assay.grading.sandbox import cgroups, layout
+from assay.grading.sandbox import cgroups, cleanup, layout
 from assay.grading.sandbox.runner import _host, standby_cgroups, standby_workdirs
 
 
@@ -32,6 +32,7 @@ def standby_traces() -> tuple[set[int], set[Path], set[Path]]:
     A standby that a run takes while we look becomes that run: what is read of it is checked
     only if it is still a standby afterwards (a run never gives its sandbox back).
     """
+    assert cleanup.settle(timeout=30)  # finished runs' cgroups and files, removed off their path
     processes: set[int] = set()
     directories: set[Path] = set()
     for launcher, directories_of_one in standby_cgroups().items():

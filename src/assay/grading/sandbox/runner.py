@@ -13,9 +13,9 @@ trampoline (layout.py), which blocks reading its orders. When run *k+1* comes:
    program; the next run's standby is asked for at once, without waiting;
 4. the host feeds stdin and reads stdout, stderr and the report through pipes, up to their
    caps, while a wall-clock deadline and the cgroup's CPU total are watched;
-5. whatever is left in the cgroup is killed, what the kernel accounted is read, and the cgroup
-   and the directory are removed; the verdict comes from those observations, never from the
-   exit code alone.
+5. whatever is left in the cgroup is killed and what the kernel accounted is read; the verdict
+   comes from those observations, never from the exit code alone. The empty cgroup and the
+   directory are removed by the clean-up thread (cleanup.py), off the run's path.
 
 So the program's own exec is all that is on the run's path; bubblewrap's processes, mounts and
 namespaces, and the costly cgroup v1 migration, happen during the previous run.
@@ -28,6 +28,7 @@ import contextlib
 import ctypes
 import errno
 import fcntl
+import functools
 import itertools
 import json
 import os
@@ -44,7 +45,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any, ClassVar
 
-from assay.grading.sandbox import cgroups, forkserver, layout
+from assay.grading.sandbox import cgroups, cleanup, forkserver, layout
 from assay.grading.sandbox.cgroups import Hierarchy, RunCgroup, Usage
 from assay.grading.sandbox.model import Limits, RunRequest, RunResult, SandboxUnavailable, Verdict
 from assay.grading.sandbox.seccomp import SYSTEM_PYTHON, compiled_filter
@@ -62,6 +63,8 @@ READ_CHUNK = 1 << 16
 EXIT_GRACE_SECONDS = 0.5
 BWRAP_DIRS = "/usr/bin:/bin:/usr/local/bin"
 PR_SET_CHILD_SUBREAPER = 36
+# At exit, how long to wait for finished runs' cgroups and files to be removed (see cleanup.py).
+EXIT_CLEANUP_SECONDS = 10.0
 
 _run_numbers = itertools.count()
 
@@ -169,27 +172,35 @@ class Sandbox:
             observation = _Execution(host, standby, request, orders).run()
         finally:
             # Every path, errors included: nothing of the run may outlive it.
-            usage, cleanup_error = _dispose(standby.cgroup)
-            standby.workdir.remove()
+            usage, cleanup_error = _dispose(standby.cgroup, standby.workdir)
         if cleanup_error or usage is None:
             return _sandbox_error(cleanup_error or "no accounting for the run")
         return _judge(observation, usage, request.limits)
 
 
-def _dispose(cgroup: RunCgroup) -> tuple[Usage | None, str | None]:
-    """Kill what is left, read the accounting, remove the cgroup; report what went wrong."""
+def _dispose(cgroup: RunCgroup, workdir: WorkDir) -> tuple[Usage | None, str | None]:
+    """Kill what is left and read the accounting, now; remove the cgroup and files, soon.
+
+    The removal runs on the clean-up thread (cleanup.py), so that the kernel's cgroup_mutex,
+    held by the next run's launcher while it migrates, is never waited for on the run's path.
+    """
     usage: Usage | None = None
-    problems = []
+    problem = None
     try:
         cgroup.kill_all()
         usage = cgroup.usage()
     except OSError as error:
-        problems.append(f"cannot empty the run's cgroup: {error}")
+        problem = f"cannot empty the run's cgroup: {error}"
+    cleanup.later(functools.partial(_remove, cgroup, workdir))
+    return usage, problem
+
+
+def _remove(cgroup: RunCgroup, workdir: WorkDir) -> None:
     try:
+        cgroup.kill_all()  # empty already, unless emptying it failed above
         cgroup.remove()
-    except OSError as error:
-        problems.append(f"cannot remove the run's cgroup: {error}")
-    return usage, "; ".join(problems) or None
+    finally:
+        workdir.remove()
 
 
 @dataclass
@@ -537,6 +548,7 @@ def _discard_standbys() -> None:
     for server in servers:
         with contextlib.suppress(OSError):
             server.close()
+    cleanup.settle(EXIT_CLEANUP_SECONDS)
 
 
 class _Standby:
