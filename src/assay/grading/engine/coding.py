@@ -7,7 +7,7 @@ import math
 import re
 import signal
 import zipfile
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 
 from assay.grading.packages import (
     CodingManifest,
@@ -31,6 +31,7 @@ from .languages import (
     TESTS_DIR,
     io_script,
     java_compile_script,
+    node_test_label,
     reported_name,
     unit_script,
 )
@@ -47,6 +48,10 @@ _NODE_ABORTED = "signal: 'SIGABRT'"
 _PYTEST_TIMEOUT = "Failed: Timeout >"
 _NODE_TIMEOUT = "testTimeoutFailure"
 _JUNIT_TIMEOUT = "java.util.concurrent.TimeoutException"
+# A JavaScript regular expression that matches no name: node:test then lists every test, skipped.
+NODE_MATCH_NONE = "(?!)"
+# A node:test file with more tests than this is not re-run test by test after a timeout.
+MAX_ISOLATED_TESTS = 50
 
 
 def limits_for(manifest: CodingManifest, language: Language, *, cpu: float | None = None) -> Limits:
@@ -82,7 +87,16 @@ def grade_unit(
     files = package.languages[language]
     tests = files.hidden_tests if suite == "hidden" else files.sample_tests
     wrapped = _run_unit(sandbox, manifest, language, solution, tests)
-    outcomes = _unit_outcomes(wrapped, language, suite, manifest.tests.weights)
+    weights = manifest.tests.weights
+
+    def isolate(label: str) -> list[TestOutcome] | None:
+        return _isolate_node_file(
+            sandbox, manifest, solution, tests, label=label, suite=suite, weights=weights
+        )
+
+    outcomes = _unit_outcomes(
+        wrapped, language, suite, weights, isolate=isolate if language == Language.NODE else None
+    )
     if suite == "hidden" and manifest.performance is not None:
         outcomes.append(
             _performance(
@@ -105,6 +119,8 @@ def _run_unit(
     tests: Mapping[str, str],
     *,
     cpu: float | None = None,
+    node_file: str | None = None,
+    node_name_pattern: str | None = None,
 ) -> WrappedRun:
     limits = limits_for(manifest, language, cpu=cpu)
     script = unit_script(
@@ -113,6 +129,8 @@ def _run_unit(
         tests,
         manifest.memory_mb,
         test_timeout=per_test_timeout(limits.cpu_seconds),
+        node_file=node_file,
+        node_name_pattern=node_name_pattern,
     )
     laid_out = {**encode(solution), **{f"{TESTS_DIR}/{p}": c.encode() for p, c in tests.items()}}
     env = PYTHON_ENV if language == Language.PYTHON else {}
@@ -120,8 +138,14 @@ def _run_unit(
 
 
 def _unit_outcomes(
-    wrapped: WrappedRun, language: Language, suite: Suite, weights: Mapping[str, float]
+    wrapped: WrappedRun,
+    language: Language,
+    suite: Suite,
+    weights: Mapping[str, float],
+    *,
+    isolate: Callable[[str], list[TestOutcome] | None] | None = None,
 ) -> list[TestOutcome]:
+    """One outcome per reported test; ``isolate`` re-runs a node:test file that timed out."""
     failure = _run_failure(wrapped)
     if failure is not None:
         return _whole_run_failed(failure[0], weights, suite, detail=failure[1])
@@ -135,6 +159,11 @@ def _unit_outcomes(
             cases = parse(section.payload)
         except MalformedReport as exc:
             return _whole_run_failed(Verdict.RUNTIME_ERROR, weights, suite, detail=str(exc))
+        if isolate is not None and _whole_file_timed_out(cases):
+            isolated = isolate(section.label)
+            if isolated is not None:
+                outcomes += isolated
+                continue
         for case in cases:
             name = reported_name(language, case, section.label)
             detail = f"{case.message}\n{case.text}".strip()
@@ -152,6 +181,88 @@ def _unit_outcomes(
             Verdict.RUNTIME_ERROR, weights, suite, detail="no test results were reported"
         )
     return outcomes + _not_run(outcomes, weights, suite)
+
+
+def _whole_file_timed_out(cases: list[JUnitCase]) -> bool:
+    """node:test's report of a test file stopped as a whole at the per-test timeout.
+
+    A test that never yields (a busy loop) blocks its file's event loop, so its own timer
+    cannot fire; the runner then stops the file and reports it alone, the other tests unheard.
+    """
+    return len(cases) == 1 and cases[0].name.startswith("/") and cases[0].type == _NODE_TIMEOUT
+
+
+def _isolate_node_file(
+    sandbox: Sandbox,
+    manifest: CodingManifest,
+    solution: Mapping[str, str],
+    tests: Mapping[str, str],
+    *,
+    label: str,
+    suite: Suite,
+    weights: Mapping[str, float],
+) -> list[TestOutcome] | None:
+    """Each test of a node:test file that timed out as a whole, run on its own.
+
+    So a looping test costs only its own weight, as pytest's and JUnit's per-test timeouts
+    already ensure: one run lists the file's tests (a name pattern that matches none reports
+    each as skipped), then one run per test. None when the file's tests cannot be listed (the
+    loop is in the file's own top level) or are too many: the file's report stands.
+    """
+    path = next((p for p in tests if node_test_label(p) == label), None)
+    if path is None:
+        return None
+    listed = _node_file_cases(
+        sandbox, manifest, solution, tests, path=path, pattern=NODE_MATCH_NONE
+    )
+    if listed is None or _whole_file_timed_out(listed):
+        return None
+    names = [(case.suites, case.name) for case in listed if not case.name.startswith("/")]
+    if not names or len(names) > MAX_ISOLATED_TESTS:
+        return None
+    outcomes = []
+    for suites, name in names:
+        pattern = f"^{re.escape(name)}$"
+        cases = _node_file_cases(sandbox, manifest, solution, tests, path=path, pattern=pattern)
+        cases = cases or []
+        ran = [c for c in cases if c.status != "skipped"]
+        # Its own result, or the file's again: this test is the one that never yields.
+        case = next((c for c in ran if (c.suites, c.name) == (suites, name)), None)
+        if case is None and _whole_file_timed_out(ran):
+            case = ran[0]
+        full_name = "::".join((label, *suites, name))
+        if case is None:
+            verdict, detail = Verdict.RUNTIME_ERROR, "not reported when run on its own"
+        else:
+            detail = f"{case.message}\n{case.text}".strip()
+            verdict = _case_verdict(case, detail, b"")
+        message = messages.for_verdict(verdict, suite=suite, detail=detail)
+        outcomes.append(
+            TestOutcome(full_name, _weight(weights, full_name), verdict, message, detail=detail)
+        )
+    return outcomes
+
+
+def _node_file_cases(
+    sandbox: Sandbox,
+    manifest: CodingManifest,
+    solution: Mapping[str, str],
+    tests: Mapping[str, str],
+    *,
+    path: str,
+    pattern: str,
+) -> list[JUnitCase] | None:
+    """The report of one node:test file run with a name pattern; None if it produced none."""
+    wrapped = _run_unit(
+        sandbox, manifest, Language.NODE, solution, tests, node_file=path, node_name_pattern=pattern
+    )
+    if _run_failure(wrapped) is not None:
+        return None
+    reports = [s for s in wrapped.sections or [] if s.kind == "junit"]
+    try:
+        return parse(reports[0].payload) if reports else None
+    except MalformedReport:
+        return None
 
 
 def _case_verdict(case: JUnitCase, detail: str, test_file_stderr: bytes) -> Verdict:

@@ -107,11 +107,15 @@ def unit_script(
     memory_mb: int,
     *,
     test_timeout: int,
+    node_file: str | None = None,
+    node_name_pattern: str | None = None,
 ) -> str:
     """The wrapper script that runs a unit-test suite and emits its JUnit XML on fd 3.
 
     `test_timeout` (seconds) bounds each test, so one looping test fails alone rather than
-    running the whole suite into the sandbox's limits.
+    running the whole suite into the sandbox's limits. For node:test, `node_file` runs that test
+    file alone and `node_name_pattern` (a JavaScript regular expression) only the tests whose
+    names match it; the others are reported as skipped.
     """
     solution = sorted(solution)
     tests = sorted(tests)
@@ -134,13 +138,16 @@ def unit_script(
         # The runner and its child each get this heap (the flag is passed on to the child):
         # two processes of half the limit fit in the cgroup together.
         heap = max(32, memory_mb // 2)
+        pattern = ""
+        if node_name_pattern is not None:
+            pattern = f" --test-name-pattern={shlex.quote(node_name_pattern)}"
         for path in tests:
-            if not path.endswith(".test.js"):
+            if not path.endswith(".test.js") or node_file not in (None, path):
                 continue
-            label = shlex.quote(_label(path, ".js"))
+            label = shlex.quote(node_test_label(path))
             lines.append(
                 f"rm -f /tmp/report.xml /tmp/heap.txt; {NODE} --max-old-space-size={heap} --test"
-                f" --test-timeout={test_timeout * 1000}"
+                f" --test-timeout={test_timeout * 1000}{pattern}"
                 " --test-reporter=junit --test-reporter-destination=/tmp/report.xml"
                 f" --test-reporter={shlex.quote(_HEAP_REPORTER)}"
                 " --test-reporter-destination=/tmp/heap.txt"
@@ -255,6 +262,11 @@ def _python_name(case: JUnitCase) -> str:
     owner = case.classname[len(module) + 1 :] if case.classname.startswith(module) else ""
     owner = owner.replace(".", "::")
     return "::".join(part for part in (label, owner, case.name) if part)
+
+
+def node_test_label(path: str) -> str:
+    """How a node:test file's tests are labelled: "bucket.test.js" -> "bucket.test"."""
+    return _label(path, ".js")
 
 
 def _label(path: str, suffix: str) -> str:

@@ -30,11 +30,22 @@ def test_per_test_timeout_is_half_the_limit_and_at_least_two_seconds():
             },
         ),
         (
-            # A synchronous loop blocks its file's event loop: node times out the whole file.
+            # A synchronous loop blocks its file's event loop: node times out the whole file,
+            # and the engine runs the file's tests one by one to name the one that loops.
             "node-unit-countdown",
             "node",
-            "countdown.test",
+            "countdown.test::counts down to zero",
             {"total.test::totals a few numbers", "total.test::totals nothing"},
+        ),
+        (
+            # The looping test shares its file with passing ones: each is then run on its own.
+            "node-unit-one-file",
+            "node",
+            "countdown.test::counts down to zero",
+            {
+                "countdown.test::total::totals a few numbers (1 + 2 + 3)",
+                "countdown.test::total::totals nothing",
+            },
         ),
         (
             "java-unit-countdown",
@@ -64,6 +75,7 @@ def test_only_the_looping_test_hits_the_time_limit(
     [
         ("py-unit-countdown", "python"),
         ("node-unit-countdown", "node"),
+        ("node-unit-one-file", "node"),
         ("java-unit-countdown", "java"),
     ],
 )
