@@ -50,8 +50,10 @@ _NODE_TIMEOUT = "testTimeoutFailure"
 _JUNIT_TIMEOUT = "java.util.concurrent.TimeoutException"
 # A JavaScript regular expression that matches no name: node:test then lists every test, skipped.
 NODE_MATCH_NONE = "(?!)"
-# A node:test file with more tests than this is not re-run test by test after a timeout.
+# A node:test file with more tests than this is not re-run test by test after a timeout; and
+# once this many of its tests have timed out on their own, the rest are not run.
 MAX_ISOLATED_TESTS = 50
+MAX_ISOLATED_TIMEOUTS = 3
 
 
 def limits_for(manifest: CodingManifest, language: Language, *, cpu: float | None = None) -> Limits:
@@ -221,7 +223,20 @@ def _isolate_node_file(
     if not names or len(names) > MAX_ISOLATED_TESTS:
         return None
     outcomes = []
+    timeouts = 0
     for suites, name in names:
+        full_name = "::".join((label, *suites, name))
+        if timeouts >= MAX_ISOLATED_TIMEOUTS:  # a loop everywhere: bound the time spent
+            outcomes.append(
+                TestOutcome(
+                    full_name,
+                    _weight(weights, full_name),
+                    Verdict.RUNTIME_ERROR,
+                    messages.NOT_RUN,
+                    detail=f"not run: {timeouts} tests of this file timed out before it",
+                )
+            )
+            continue
         pattern = f"^{re.escape(name)}$"
         cases = _node_file_cases(sandbox, manifest, solution, tests, path=path, pattern=pattern)
         cases = cases or []
@@ -230,7 +245,8 @@ def _isolate_node_file(
         case = next((c for c in ran if (c.suites, c.name) == (suites, name)), None)
         if case is None and _whole_file_timed_out(ran):
             case = ran[0]
-        full_name = "::".join((label, *suites, name))
+        if case is not None and _timed_out(case):
+            timeouts += 1
         if case is None:
             verdict, detail = Verdict.RUNTIME_ERROR, "not reported when run on its own"
         else:

@@ -84,3 +84,15 @@ def test_reference_passes_with_the_timeout_in_place(load_task, sandbox, task, la
     report = grade(package, package.reference(language), language=language, sandbox=sandbox)
     assert report.verdict == Verdict.ACCEPTED, [t.detail for t in report.tests if not t.passed]
     assert report.score == 1.0
+
+
+def test_when_every_node_test_loops_only_the_first_few_are_run_alone(load_task, sandbox):
+    package = load_task(f"{FIXTURES}/node-unit-all-loop")
+    solution = package.mutants("node")["loops-forever"]
+    report = grade(package, solution, language="node", sandbox=sandbox)
+    verdicts = [(t.name, t.verdict) for t in report.tests]
+    timed_out = [(f"countdown.test::counts down from {n}", Verdict.TIME_LIMIT) for n in (1, 2, 3)]
+    not_run = [(f"countdown.test::counts down from {n}", Verdict.RUNTIME_ERROR) for n in (4, 5)]
+    assert verdicts == timed_out + not_run
+    assert all(t.message == messages.NOT_RUN for t in report.tests[3:])
+    assert report.score == 0
