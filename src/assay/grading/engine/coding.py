@@ -8,6 +8,7 @@ import re
 import signal
 import zipfile
 from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 
 from assay.grading.packages import (
     CodingManifest,
@@ -90,15 +91,10 @@ def grade_unit(
     tests = files.hidden_tests if suite == "hidden" else files.sample_tests
     wrapped = _run_unit(sandbox, manifest, language, solution, tests)
     weights = manifest.tests.weights
-
-    def isolate(label: str) -> list[TestOutcome] | None:
-        return _isolate_node_file(
-            sandbox, manifest, solution, tests, label=label, suite=suite, weights=weights
-        )
-
-    outcomes = _unit_outcomes(
-        wrapped, language, suite, weights, isolate=isolate if language == Language.NODE else None
-    )
+    isolate = None
+    if language == Language.NODE:
+        isolate = _NodeFileRerun(sandbox, manifest, solution, tests, suite, weights).outcomes
+    outcomes = _unit_outcomes(wrapped, language, suite, weights, isolate=isolate)
     if suite == "hidden" and manifest.performance is not None:
         outcomes.append(
             _performance(
@@ -194,91 +190,80 @@ def _whole_file_timed_out(cases: list[JUnitCase]) -> bool:
     return len(cases) == 1 and cases[0].name.startswith("/") and cases[0].type == _NODE_TIMEOUT
 
 
-def _isolate_node_file(
-    sandbox: Sandbox,
-    manifest: CodingManifest,
-    solution: Mapping[str, str],
-    tests: Mapping[str, str],
-    *,
-    label: str,
-    suite: Suite,
-    weights: Mapping[str, float],
-) -> list[TestOutcome] | None:
-    """Each test of a node:test file that timed out as a whole, run on its own.
+@dataclass(frozen=True)
+class _NodeFileRerun:
+    """The tests of a node:test file that timed out as a whole, each run on its own.
 
     So a looping test costs only its own weight, as pytest's and JUnit's per-test timeouts
     already ensure: one run lists the file's tests (a name pattern that matches none reports
-    each as skipped), then one run per test. None when the file's tests cannot be listed (the
-    loop is in the file's own top level) or are too many: the file's report stands.
+    each as skipped), then one run per test, until MAX_ISOLATED_TIMEOUTS of them have timed
+    out (the rest are not run).
     """
-    path = next((p for p in tests if node_test_label(p) == label), None)
-    if path is None:
-        return None
-    listed = _node_file_cases(
-        sandbox, manifest, solution, tests, path=path, pattern=NODE_MATCH_NONE
-    )
-    if listed is None or _whole_file_timed_out(listed):
-        return None
-    names = [(case.suites, case.name) for case in listed if not case.name.startswith("/")]
-    if not names or len(names) > MAX_ISOLATED_TESTS:
-        return None
-    outcomes = []
-    timeouts = 0
-    for suites, name in names:
-        full_name = "::".join((label, *suites, name))
-        if timeouts >= MAX_ISOLATED_TIMEOUTS:  # a loop everywhere: bound the time spent
-            outcomes.append(
-                TestOutcome(
-                    full_name,
-                    _weight(weights, full_name),
-                    Verdict.RUNTIME_ERROR,
-                    messages.NOT_RUN,
-                    detail=f"not run: {timeouts} tests of this file timed out before it",
+
+    sandbox: Sandbox
+    manifest: CodingManifest
+    solution: Mapping[str, str]
+    tests: Mapping[str, str]
+    suite: Suite
+    weights: Mapping[str, float]
+
+    def outcomes(self, label: str) -> list[TestOutcome] | None:
+        """None when the file's tests cannot be listed (the loop is in the file's own top
+        level) or are too many: the file's report stands."""
+        path = next((p for p in self.tests if node_test_label(p) == label), None)
+        listed = None if path is None else self._cases(path, NODE_MATCH_NONE)
+        if path is None or listed is None or _whole_file_timed_out(listed):
+            return None
+        names = [(case.suites, case.name) for case in listed if not case.name.startswith("/")]
+        if not names or len(names) > MAX_ISOLATED_TESTS:
+            return None
+        outcomes = []
+        timeouts = 0
+        for suites, name in names:
+            full_name = "::".join((label, *suites, name))
+            weight = _weight(self.weights, full_name)
+            if timeouts >= MAX_ISOLATED_TIMEOUTS:  # a loop everywhere: bound the time spent
+                detail = f"not run: {timeouts} tests of this file timed out before it"
+                outcomes.append(
+                    TestOutcome(full_name, weight, Verdict.RUNTIME_ERROR, messages.NOT_RUN, detail)
                 )
-            )
-            continue
-        pattern = f"^{re.escape(name)}$"
-        cases = _node_file_cases(sandbox, manifest, solution, tests, path=path, pattern=pattern)
-        cases = cases or []
-        ran = [c for c in cases if c.status != "skipped"]
-        # Its own result, or the file's again: this test is the one that never yields.
-        case = next((c for c in ran if (c.suites, c.name) == (suites, name)), None)
-        if case is None and _whole_file_timed_out(ran):
-            case = ran[0]
-        if case is not None and _timed_out(case):
-            timeouts += 1
-        if case is None:
-            verdict, detail = Verdict.RUNTIME_ERROR, "not reported when run on its own"
-        else:
-            detail = f"{case.message}\n{case.text}".strip()
-            verdict = _case_verdict(case, detail, b"")
-        message = messages.for_verdict(verdict, suite=suite, detail=detail)
-        outcomes.append(
-            TestOutcome(full_name, _weight(weights, full_name), verdict, message, detail=detail)
+                continue
+            ran = [
+                c for c in self._cases(path, f"^{re.escape(name)}$") or [] if c.status != "skipped"
+            ]
+            # Its own result, or the file's again: this test is the one that never yields.
+            case = next((c for c in ran if (c.suites, c.name) == (suites, name)), None)
+            if case is None and _whole_file_timed_out(ran):
+                case = ran[0]
+            if case is None:
+                verdict, detail = Verdict.RUNTIME_ERROR, "not reported when run on its own"
+            else:
+                if _timed_out(case):
+                    timeouts += 1
+                detail = f"{case.message}\n{case.text}".strip()
+                verdict = _case_verdict(case, detail, b"")
+            message = messages.for_verdict(verdict, suite=self.suite, detail=detail)
+            outcomes.append(TestOutcome(full_name, weight, verdict, message, detail=detail))
+        return outcomes
+
+    def _cases(self, path: str, pattern: str) -> list[JUnitCase] | None:
+        """The report of one test file run with a name pattern; None if it produced none."""
+        wrapped = _run_unit(
+            self.sandbox,
+            self.manifest,
+            Language.NODE,
+            self.solution,
+            self.tests,
+            node_file=path,
+            node_name_pattern=pattern,
         )
-    return outcomes
-
-
-def _node_file_cases(
-    sandbox: Sandbox,
-    manifest: CodingManifest,
-    solution: Mapping[str, str],
-    tests: Mapping[str, str],
-    *,
-    path: str,
-    pattern: str,
-) -> list[JUnitCase] | None:
-    """The report of one node:test file run with a name pattern; None if it produced none."""
-    wrapped = _run_unit(
-        sandbox, manifest, Language.NODE, solution, tests, node_file=path, node_name_pattern=pattern
-    )
-    if _run_failure(wrapped) is not None:
-        return None
-    reports = [s for s in wrapped.sections or [] if s.kind == "junit"]
-    try:
-        return parse(reports[0].payload) if reports else None
-    except MalformedReport:
-        return None
+        reports = [s for s in wrapped.sections or [] if s.kind == "junit"]
+        if _run_failure(wrapped) is not None or not reports:
+            return None
+        try:
+            return parse(reports[0].payload)
+        except MalformedReport:
+            return None
 
 
 def _case_verdict(case: JUnitCase, detail: str, test_file_stderr: bytes) -> Verdict:
