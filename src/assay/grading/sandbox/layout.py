@@ -24,6 +24,7 @@ from pathlib import Path
 
 from assay.grading.sandbox.forkserver import FAILURE_FD, ORDERS_FD
 from assay.grading.sandbox.model import Limits
+from assay.grading.sandbox.workdir import ETC_PREFIX, owned_prefix
 
 BOX = "/box"
 # Paths below are inside the sandbox (its private tmpfs), hence the S108 waivers.
@@ -116,7 +117,7 @@ def etc_snapshot(uid: int) -> Path:
         if key in _etc_snapshots:
             return _etc_snapshots[key]
         base = "/dev/shm" if os.path.isdir("/dev/shm") else None  # noqa: S108 - mkdtemp inside
-        root = Path(tempfile.mkdtemp(prefix="assay-etc-", dir=base))
+        root = Path(tempfile.mkdtemp(prefix=owned_prefix(ETC_PREFIX), dir=base))
         atexit.register(_remove_snapshot, root, os.getpid())
         try:
             for pattern in ETC_PATTERNS:

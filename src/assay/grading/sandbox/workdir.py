@@ -29,6 +29,8 @@ MAX_PATH_DEPTH = 16
 # A memory-backed directory makes laying out and removing a run's files ~6x faster than a disk.
 MEMORY_BACKED_DIR = "/dev/shm"  # noqa: S108 - mkdtemp makes a private directory inside
 PREFIX = "assay-run-"
+# The sandbox's /etc snapshots (layout.etc_snapshot) are named and swept the same way.
+ETC_PREFIX = "assay-etc-"
 
 
 class WorkDir:
@@ -52,7 +54,7 @@ class WorkDir:
     def prepare(cls, *, gid: int) -> WorkDir:
         """An empty work directory, root-owned, that only root and the slot's group may enter."""
         base = MEMORY_BACKED_DIR if os.path.isdir(MEMORY_BACKED_DIR) else None
-        prefix = f"{PREFIX}{_own_tag()}-"
+        prefix = owned_prefix(PREFIX)
         workdir = cls(Path(tempfile.mkdtemp(prefix=prefix, dir=base)))  # 0700, owned by root
         try:
             os.chown(workdir.root, 0, gid, follow_symlinks=False)
@@ -115,14 +117,23 @@ def _write_new(path: Path, content: bytes) -> None:
         os.close(descriptor)
 
 
+def owned_prefix(prefix: str) -> str:
+    """``prefix`` and this process's pid and start time: how ``sweep`` finds it dead later."""
+    return f"{prefix}{_own_tag()}-"
+
+
 def sweep() -> None:
-    """Remove the work directories of host processes that have exited (crashed or killed)."""
+    """Remove the work directories and /etc snapshots of host processes that have exited.
+
+    A host killed with SIGKILL (or ended by os._exit) runs no clean-up of its own.
+    """
     for base in (MEMORY_BACKED_DIR, tempfile.gettempdir()):
         with contextlib.suppress(OSError):
             for entry in os.scandir(base):
-                if not entry.name.startswith(PREFIX) or not entry.is_dir(follow_symlinks=False):
+                prefix = next((p for p in (PREFIX, ETC_PREFIX) if entry.name.startswith(p)), None)
+                if prefix is None or not entry.is_dir(follow_symlinks=False):
                     continue
-                owner = entry.name.removeprefix(PREFIX).split("-")
+                owner = entry.name.removeprefix(prefix).split("-")
                 if len(owner) < 3 or not owner[0].isdigit():  # pid, start time, random
                     continue
                 if _owner_tag(int(owner[0])) != f"{owner[0]}-{owner[1]}":

@@ -63,7 +63,7 @@ def test_two_slots_run_at_once_as_different_users(
 
 CRASHING_HOST = """
 import json, os, signal
-from assay.grading.sandbox import Limits, RunRequest, Sandbox
+from assay.grading.sandbox import Limits, RunRequest, Sandbox, layout
 from assay.grading.sandbox.runner import _servers, standby_cgroups, standby_workdirs
 Sandbox.check()
 Sandbox(slot={slot}).run(RunRequest(argv=["/usr/bin/true"], files={{}}, limits=Limits()))
@@ -71,7 +71,7 @@ servers = [server.process.pid for server in _servers.values()]
 standbys = standby_cgroups()
 procs = [open(d + "/cgroup.procs").read() for ds in standbys.values() for d in ds]
 members = [int(pid) for text in procs for pid in text.split()]
-workdirs = standby_workdirs()
+workdirs = standby_workdirs() + [str(path) for path in layout._etc_snapshots.values()]
 left = {{"servers": servers, "standbys": standbys, "members": members, "workdirs": workdirs}}
 print(json.dumps(left), flush=True)
 os.kill(os.getpid(), signal.SIGKILL)
@@ -108,7 +108,8 @@ def test_a_host_killed_between_runs_leaves_nothing_running() -> None:
     while any(map(running, waiting)) and time.monotonic() < deadline:
         time.sleep(0.05)
     assert [pid for pid in waiting if running(pid)] == []
-    # The empty cgroups and work directories of the dead host are swept by the next host.
+    # The empty cgroups, work directories and /etc snapshot of the dead host are swept by the
+    # next host.
     directories = [Path(d) for ds in left["standbys"].values() for d in ds]
     directories += [Path(d) for d in left["workdirs"]]
     assert directories
