@@ -3,10 +3,11 @@ its orders (bubblewrap and the trampoline, nothing of any run, an empty work dir
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from assay.grading.sandbox import cgroups, cleanup, layout
-from assay.grading.sandbox.runner import _host, standby_cgroups, standby_workdirs
+from assay.grading.sandbox.runner import SLOT_UID_BASE, _host, standby_cgroups, standby_workdirs
 
 
 def _cmdline(pid: int) -> list[bytes]:
@@ -106,3 +107,11 @@ def leftover_workdirs(uids: set[int]) -> list[Path]:
         for path in base.glob("assay-run-*")
         if path.lstat().st_gid in uids and path not in waiting
     ]
+
+
+def assert_slot_left_nothing(slot: int) -> None:
+    """No process, run cgroup (of this process) or work directory of the slot, but its standby."""
+    uid = SLOT_UID_BASE + slot
+    assert leftover_processes({uid}) == []
+    assert leftover_cgroups(f"run-{os.getpid()}-{slot}-") == []
+    assert leftover_workdirs({uid}) == []

@@ -15,7 +15,6 @@ from sqlalchemy.orm import Session
 from assay.delivery.models import (
     Attempt,
     Candidate,
-    IntegrityEvent,
     Invitation,
     Response,
     SaveReceipt,
@@ -243,19 +242,6 @@ def applied_receipts_of(
             SaveReceipt.applied.is_(True),
         )
         .order_by(SaveReceipt.created_at, SaveReceipt.id)
-    ).all()
-
-
-def events_of(
-    session: Session, *, organization_id: uuid.UUID, attempt_id: uuid.UUID
-) -> Sequence[IntegrityEvent]:
-    return session.scalars(
-        select(IntegrityEvent)
-        .where(
-            IntegrityEvent.organization_id == organization_id,
-            IntegrityEvent.attempt_id == attempt_id,
-        )
-        .order_by(IntegrityEvent.server_at, IntegrityEvent.id)
     ).all()
 
 

@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 from assay.accounts.permissions import Permission
 from assay.accounts.service import Principal
 from assay.assessments import repository as assessments_repository
+from assay.delivery import repository as delivery_repository
 from assay.errors import NotFound, ValidationFailed
 from assay.grading import repository as grading_repository
 from assay.grading.models import Submission
@@ -667,7 +668,7 @@ def integrity_signals(
         raise NotFound("No such attempt.")
     signals = [
         _event_signal(e)
-        for e in repository.events_of(
+        for e in delivery_repository.list_events(
             session, organization_id=organization_id, attempt_id=attempt_id
         )
     ]

@@ -14,6 +14,7 @@ from __future__ import annotations
 import logging
 import os
 import threading
+from collections import deque
 from collections.abc import Callable
 
 log = logging.getLogger(__name__)
@@ -21,7 +22,7 @@ log = logging.getLogger(__name__)
 
 class _Cleaner:
     def __init__(self) -> None:
-        self.pending: list[Callable[[], None]] = []
+        self.pending: deque[Callable[[], None]] = deque()
         self.running = 0
         self.changed = threading.Condition()
         threading.Thread(target=self._work, name="assay-sandbox-cleanup", daemon=True).start()
@@ -39,7 +40,7 @@ class _Cleaner:
         while True:
             with self.changed:
                 self.changed.wait_for(lambda: bool(self.pending))
-                task = self.pending.pop(0)
+                task = self.pending.popleft()
                 self.running += 1
             try:
                 task()

@@ -268,9 +268,11 @@ class _Execution:
                     started,
                     standby.stdin_w,
                     (standby.stdout_r, standby.stderr_r, standby.report_r),
-                )
-            finally:
+                )  # which ends with everything in the cgroup killed
+            except BaseException:
                 self.cgroup.kill_all()
+                raise
+            finally:
                 standby.reap()  # the fork server reaps bubblewrap while we read its reports
                 if launch_error := standby.launch_error():
                     self.observation.launch_error = launch_error

@@ -7,7 +7,7 @@ import errno
 import os
 import secrets
 import textwrap
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -15,7 +15,7 @@ import pytest
 
 from assay.grading.sandbox import Limits, RunRequest, RunResult, Sandbox, Verdict
 from assay.grading.sandbox.runner import SLOT_UID_BASE
-from tests.sandbox_traces import leftover_processes, leftover_workdirs
+from tests.sandbox_traces import assert_slot_left_nothing, leftover_processes
 
 pytestmark = pytest.mark.sandbox
 
@@ -36,13 +36,6 @@ def slot_processes() -> list[int]:
     return leftover_processes({UID})
 
 
-RUN_PREFIX = f"run-{os.getpid()}-{SLOT}-"
-
-
-def slot_workdirs() -> list[Path]:
-    return leftover_workdirs({UID})
-
-
 @pytest.fixture(scope="module")
 def sandbox() -> Sandbox:
     Sandbox.check()
@@ -50,14 +43,10 @@ def sandbox() -> Sandbox:
 
 
 @pytest.fixture(autouse=True)
-def machine_unchanged(
-    sandbox: Sandbox, cgroups_left: Callable[[str], list[Path]]
-) -> Iterator[None]:
+def machine_unchanged(sandbox: Sandbox) -> Iterator[None]:
     """After every hostile run: no process, cgroup or work directory of the slot is left."""
     yield
-    assert slot_processes() == []
-    assert cgroups_left(RUN_PREFIX) == []
-    assert slot_workdirs() == []
+    assert_slot_left_nothing(SLOT)
 
 
 def python(

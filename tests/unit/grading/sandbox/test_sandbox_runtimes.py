@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import json
-import os
 import textwrap
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -15,7 +14,7 @@ from assay.grading.cli import sandbox as sandbox_cli
 from assay.grading.sandbox import Limits, RunRequest, RunResult, Sandbox, Verdict
 from assay.grading.sandbox.languages import program_request, program_verdict, python_command
 from assay.grading.sandbox.runner import SLOT_UID_BASE
-from tests.sandbox_traces import leftover_processes
+from tests.sandbox_traces import assert_slot_left_nothing
 
 pytestmark = pytest.mark.sandbox
 
@@ -32,12 +31,9 @@ def sandbox() -> Sandbox:
 
 
 @pytest.fixture(autouse=True)
-def machine_unchanged(
-    sandbox: Sandbox, cgroups_left: Callable[[str], list[Path]]
-) -> Iterator[None]:
+def machine_unchanged(sandbox: Sandbox) -> Iterator[None]:
     yield
-    assert leftover_processes({UID}) == []
-    assert cgroups_left(f"run-{os.getpid()}-{SLOT}-") == []
+    assert_slot_left_nothing(SLOT)
 
 
 def run(
